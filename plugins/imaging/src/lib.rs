@@ -1,0 +1,11 @@
+//! Pixel helpers shared by the built-in stages and available to third-party ones: SIMD resizing
+//! (`fast_image_resize`), centre-crop "cover" thumbnails, and encoding a [`Raster`] to the output
+//! formats. Everything works on the SDK's [`Raster`], so stages never juggle codec types.
+//!
+//! [`Raster`]: upstage_sdk::Raster
+
+mod encode;
+mod resize;
+
+pub use encode::{encode, EncodeOptions};
+pub use resize::{cover, fit_width, resize_exact};

@@ -1,0 +1,102 @@
+/// How `put` treats an existing object under the same key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PutMode {
+    /// Fail with [`StorageErrorKind::AlreadyExists`]: how names are claimed without races.
+    CreateNew,
+    Overwrite,
+}
+
+/// Stable error kinds, so callers can react (retry another name, report 404) without parsing text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StorageErrorKind {
+    AlreadyExists,
+    NotFound,
+    InvalidKey,
+    Io,
+    Backend,
+}
+
+impl StorageErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorageErrorKind::AlreadyExists => "already_exists",
+            StorageErrorKind::NotFound => "not_found",
+            StorageErrorKind::InvalidKey => "invalid_key",
+            StorageErrorKind::Io => "io",
+            StorageErrorKind::Backend => "backend",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("storage {}: {message}", kind.as_str())]
+pub struct StorageError {
+    pub kind: StorageErrorKind,
+    pub message: String,
+}
+
+impl StorageError {
+    pub fn new(kind: StorageErrorKind, message: impl Into<String>) -> Self {
+        StorageError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// Where an object went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stored {
+    pub key: String,
+    /// A URL the backend serves the object at itself (object storage); `None` when the server
+    /// must serve it (local disk).
+    pub public_url: Option<String>,
+}
+
+/// A place objects live, addressed by `/`-separated keys such as `images/2026/11/26/cat.th.jpeg`.
+/// Writes are all-or-nothing: a reader never sees a partial object under its final key.
+pub trait Storage: Send + Sync {
+    fn name(&self) -> &str;
+    fn put(
+        &self,
+        key: &str,
+        content_type: &str,
+        bytes: &[u8],
+        mode: PutMode,
+    ) -> Result<Stored, StorageError>;
+    fn get(&self, key: &str) -> Result<Vec<u8>, StorageError>;
+    fn delete(&self, key: &str) -> Result<(), StorageError>;
+    fn exists(&self, key: &str) -> Result<bool, StorageError>;
+}
+
+/// Keys are relative, `/`-separated, with no empty, `.` or `..` segment and no backslash or NUL,
+/// so no backend can be tricked into writing outside its root.
+pub fn validate_key(key: &str) -> Result<(), StorageError> {
+    let bad = key.is_empty()
+        || key.len() > 1024
+        || key.contains(['\\', '\0'])
+        || key
+            .split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == "..");
+    if bad {
+        return Err(StorageError::new(
+            StorageErrorKind::InvalidKey,
+            format!("invalid object key {key:?}"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_cannot_escape() {
+        for k in ["", "/etc/passwd", "a/../b", "a//b", "a\\b", "./a", "a/"] {
+            assert!(validate_key(k).is_err(), "{k:?}");
+        }
+        assert!(validate_key("images/2026/01/02/cat.th.jpeg").is_ok());
+    }
+}

@@ -1,0 +1,169 @@
+//! Storing a processed item: every chain member under one free name, or nothing at all.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use upstage_sdk::{Format, ItemContext, OutputKind};
+
+use crate::naming::{chain_key, date_folder, mixed_name, original_name, StorageMode};
+use crate::{PutMode, Storage, StorageError, StorageErrorKind};
+
+#[derive(Clone, Debug)]
+pub struct StoreOptions {
+    pub mode: StorageMode,
+    /// The day the item is filed under (upload day, or the date taken with `use_file_date`).
+    pub date: NaiveDate,
+    /// How many names to try before giving up (the reference tries 25 for external storage).
+    pub max_attempts: u32,
+}
+
+impl StoreOptions {
+    pub fn new(mode: StorageMode, date: NaiveDate) -> Self {
+        StoreOptions {
+            mode,
+            date,
+            max_attempts: 25,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StoredFile {
+    pub kind: OutputKind,
+    pub key: String,
+    pub public_url: Option<String>,
+    pub bytes: u64,
+    pub width: u32,
+    pub height: u32,
+    pub mime: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StoredItem {
+    /// The file name without extension, shared by every chain member.
+    pub name: String,
+    pub extension: String,
+    pub folder: String,
+    pub files: Vec<StoredFile>,
+}
+
+impl StoredItem {
+    pub fn file(&self, kind: OutputKind) -> Option<&StoredFile> {
+        self.files.iter().find(|f| f.kind == kind)
+    }
+}
+
+struct Member<'a> {
+    kind: OutputKind,
+    bytes: &'a [u8],
+    format: Format,
+    ext: &'a str,
+    size: (u32, u32),
+}
+
+fn members(ctx: &ItemContext) -> (String, Vec<Member<'_>>) {
+    let main_format = ctx.main_format();
+    // The reference keeps `jpg` when the client named a JPEG that way.
+    let main_ext = if main_format == Format::Jpeg
+        && ctx.client_name.to_ascii_lowercase().ends_with(".jpg")
+    {
+        "jpg"
+    } else {
+        main_format.extension()
+    };
+    let (main_bytes, main_size) = match &ctx.outputs.main {
+        Some(o) => (o.bytes.as_slice(), (o.width, o.height)),
+        None => (ctx.original.as_slice(), ctx.meta.upright_size()),
+    };
+    let mut list = vec![Member {
+        kind: OutputKind::Main,
+        bytes: main_bytes,
+        format: main_format,
+        ext: main_ext,
+        size: main_size,
+    }];
+    for kind in [OutputKind::Frame, OutputKind::Medium, OutputKind::Thumb] {
+        if let Some(o) = ctx.outputs.get(kind) {
+            let ext = if o.format == main_format {
+                main_ext
+            } else {
+                o.format.extension()
+            };
+            list.push(Member {
+                kind,
+                bytes: &o.bytes,
+                format: o.format,
+                ext,
+                size: (o.width, o.height),
+            });
+        }
+    }
+    (main_ext.to_owned(), list)
+}
+
+/// Write the main file and every derived file of `ctx`. Names are claimed with create-only writes,
+/// so two uploads of `cat.jpg` at once get `cat.jpg` and `cat<16 hex>.jpg`, never one file.
+/// On failure every file already written for this item is removed again.
+pub fn store_item(
+    storage: &dyn Storage,
+    ctx: &ItemContext,
+    opts: &StoreOptions,
+) -> Result<StoredItem, StorageError> {
+    let folder = date_folder(opts.mode, opts.date);
+    let base = original_name(&ctx.client_name);
+    let (extension, members) = members(ctx);
+    for attempt in 0..opts.max_attempts.max(1) {
+        let name = if attempt == 0 {
+            base.clone()
+        } else {
+            mixed_name(&base)
+        };
+        match write_all(storage, &folder, &name, &members) {
+            Ok(files) => {
+                return Ok(StoredItem {
+                    name,
+                    extension,
+                    folder,
+                    files,
+                })
+            }
+            Err(e) if e.kind == StorageErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(StorageError::new(
+        StorageErrorKind::AlreadyExists,
+        format!("no free file name for {base} after {} attempts", opts.max_attempts),
+    ))
+}
+
+fn write_all(
+    storage: &dyn Storage,
+    folder: &str,
+    name: &str,
+    members: &[Member<'_>],
+) -> Result<Vec<StoredFile>, StorageError> {
+    let mut written: Vec<StoredFile> = Vec::with_capacity(members.len());
+    for m in members {
+        let key = chain_key(folder, name, m.kind, m.ext);
+        match storage.put(&key, m.format.mime(), m.bytes, PutMode::CreateNew) {
+            Ok(stored) => written.push(StoredFile {
+                kind: m.kind,
+                key: stored.key,
+                public_url: stored.public_url,
+                bytes: m.bytes.len() as u64,
+                width: m.size.0,
+                height: m.size.1,
+                mime: m.format.mime(),
+            }),
+            Err(e) => {
+                for f in &written {
+                    if let Err(undo) = storage.delete(&f.key) {
+                        tracing::warn!(key = %f.key, "could not remove a partly stored item: {undo}");
+                    }
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(written)
+}

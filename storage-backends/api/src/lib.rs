@@ -1,0 +1,11 @@
+//! The storage extension point: a [`Storage`] trait every backend implements (local disk here,
+//! S3 and plugin backends elsewhere), the reference's file naming, and [`store_item`], which
+//! writes all files of a processed item or none of them.
+
+mod backend;
+mod item;
+mod naming;
+
+pub use backend::{validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored};
+pub use item::{store_item, StoreOptions, StoredFile, StoredItem};
+pub use naming::{chain_key, date_folder, mixed_name, original_name, StorageMode};

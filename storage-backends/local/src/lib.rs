@@ -1,0 +1,113 @@
+//! Local-disk storage. Every write goes to a hidden temp file in the destination folder, is
+//! fsynced, then renamed (or hard-linked, for create-only writes) into place and the folder is
+//! fsynced: a crash leaves either the whole file or no file under its final name.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+use upstage_storage::{
+    validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored,
+};
+
+/// Prefix of in-flight temp files; never a valid stored name (names never start with a dot).
+pub const TEMP_PREFIX: &str = ".upstage-tmp-";
+
+#[derive(Debug, Clone)]
+pub struct LocalStorage {
+    root: PathBuf,
+}
+
+fn io_error(what: &str, key: &str, e: io::Error) -> StorageError {
+    let kind = match e.kind() {
+        io::ErrorKind::NotFound => StorageErrorKind::NotFound,
+        io::ErrorKind::AlreadyExists => StorageErrorKind::AlreadyExists,
+        _ => StorageErrorKind::Io,
+    };
+    StorageError::new(kind, format!("{what} {key}: {e}"))
+}
+
+impl LocalStorage {
+    /// Use `root` (created if missing) as the storage root.
+    pub fn new(root: impl Into<PathBuf>) -> Result<Self, StorageError> {
+        let root = root.into();
+        fs::create_dir_all(&root).map_err(|e| io_error("create root", &root.display().to_string(), e))?;
+        Ok(LocalStorage { root })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The file a key maps to (the key is validated first).
+    pub fn path_of(&self, key: &str) -> Result<PathBuf, StorageError> {
+        validate_key(key)?;
+        Ok(self.root.join(key))
+    }
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    // Directory fsync makes the rename itself durable; not supported on every platform.
+    match File::open(dir).and_then(|d| d.sync_all()) {
+        Err(e) if e.kind() != io::ErrorKind::PermissionDenied && cfg!(unix) => Err(e),
+        _ => Ok(()),
+    }
+}
+
+impl Storage for LocalStorage {
+    fn name(&self) -> &str {
+        "local"
+    }
+
+    fn put(
+        &self,
+        key: &str,
+        _content_type: &str,
+        bytes: &[u8],
+        mode: PutMode,
+    ) -> Result<Stored, StorageError> {
+        let path = self.path_of(key)?;
+        let dir = path
+            .parent()
+            .ok_or_else(|| StorageError::new(StorageErrorKind::InvalidKey, key))?;
+        fs::create_dir_all(dir).map_err(|e| io_error("create folder for", key, e))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir)
+            .map_err(|e| io_error("create temp file for", key, e))?;
+        write_synced(&mut tmp, bytes).map_err(|e| io_error("write", key, e))?;
+        // On any error below the temp file is removed when `tmp` (or the persist error) drops.
+        match mode {
+            PutMode::CreateNew => tmp
+                .persist_noclobber(&path)
+                .map_err(|e| io_error("store", key, e.error))?,
+            PutMode::Overwrite => tmp
+                .persist(&path)
+                .map_err(|e| io_error("store", key, e.error))?,
+        };
+        sync_dir(dir).map_err(|e| io_error("sync folder of", key, e))?;
+        Ok(Stored {
+            key: key.to_owned(),
+            public_url: None,
+        })
+    }
+
+    fn get(&self, key: &str) -> Result<Vec<u8>, StorageError> {
+        fs::read(self.path_of(key)?).map_err(|e| io_error("read", key, e))
+    }
+
+    fn delete(&self, key: &str) -> Result<(), StorageError> {
+        fs::remove_file(self.path_of(key)?).map_err(|e| io_error("delete", key, e))
+    }
+
+    fn exists(&self, key: &str) -> Result<bool, StorageError> {
+        let path = self.path_of(key)?;
+        path.try_exists().map_err(|e| io_error("check", key, e))
+    }
+}
+
+fn write_synced(tmp: &mut NamedTempFile, bytes: &[u8]) -> io::Result<()> {
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()
+}
