@@ -83,7 +83,8 @@ fn clean(raw: &[u8]) -> &[u8] {
 /// Empty, all-zero (`"0000:00:00 00:00:00"`) and all-blank (`"    :  :     :  :  "`) values are
 /// the standard's way of saying "unknown".
 fn is_placeholder(text: &[u8]) -> bool {
-    text.iter().all(|b| matches!(b, b'0' | b':' | b' ' | b'-' | b'/' | b'.'))
+    text.iter()
+        .all(|b| matches!(b, b'0' | b':' | b' ' | b'-' | b'/' | b'.'))
 }
 
 struct Cursor<'a> {
@@ -143,14 +144,26 @@ mod tests {
 
     #[test]
     fn standard_form() {
-        assert_eq!(dt("2014:09:01 15:03:47").as_deref(), Some("2014-09-01 15:03:47"));
+        assert_eq!(
+            dt("2014:09:01 15:03:47").as_deref(),
+            Some("2014-09-01 15:03:47")
+        );
     }
 
     #[test]
     fn trailing_nuls_and_spaces_are_ignored() {
-        assert_eq!(dt("2014:09:01 15:03:47\0").as_deref(), Some("2014-09-01 15:03:47"));
-        assert_eq!(dt("2014:09:01 15:03:47  \0\0").as_deref(), Some("2014-09-01 15:03:47"));
-        assert_eq!(dt("2014:09:01 15:03:47\0garbage").as_deref(), Some("2014-09-01 15:03:47"));
+        assert_eq!(
+            dt("2014:09:01 15:03:47\0").as_deref(),
+            Some("2014-09-01 15:03:47")
+        );
+        assert_eq!(
+            dt("2014:09:01 15:03:47  \0\0").as_deref(),
+            Some("2014-09-01 15:03:47")
+        );
+        assert_eq!(
+            dt("2014:09:01 15:03:47\0garbage").as_deref(),
+            Some("2014-09-01 15:03:47")
+        );
     }
 
     #[test]
@@ -163,15 +176,30 @@ mod tests {
 
     #[test]
     fn dashes_and_slashes_in_the_date() {
-        assert_eq!(dt("2014-09-01 15:03:47").as_deref(), Some("2014-09-01 15:03:47"));
-        assert_eq!(dt("2014/09/01 15:03:47").as_deref(), Some("2014-09-01 15:03:47"));
-        assert_eq!(dt("2014-09-01T15:03:47").as_deref(), Some("2014-09-01 15:03:47"));
+        assert_eq!(
+            dt("2014-09-01 15:03:47").as_deref(),
+            Some("2014-09-01 15:03:47")
+        );
+        assert_eq!(
+            dt("2014/09/01 15:03:47").as_deref(),
+            Some("2014-09-01 15:03:47")
+        );
+        assert_eq!(
+            dt("2014-09-01T15:03:47").as_deref(),
+            Some("2014-09-01 15:03:47")
+        );
     }
 
     #[test]
     fn missing_seconds_and_single_digits() {
-        assert_eq!(dt("2014:09:01 15:03").as_deref(), Some("2014-09-01 15:03:00"));
-        assert_eq!(dt("2014:9:1 5:03:07").as_deref(), Some("2014-09-01 05:03:07"));
+        assert_eq!(
+            dt("2014:09:01 15:03").as_deref(),
+            Some("2014-09-01 15:03:00")
+        );
+        assert_eq!(
+            dt("2014:9:1 5:03:07").as_deref(),
+            Some("2014-09-01 05:03:07")
+        );
     }
 
     #[test]
@@ -181,7 +209,10 @@ mod tests {
 
     #[test]
     fn fractional_seconds_are_dropped() {
-        assert_eq!(dt("2014:09:01 15:03:47.123").as_deref(), Some("2014-09-01 15:03:47"));
+        assert_eq!(
+            dt("2014:09:01 15:03:47.123").as_deref(),
+            Some("2014-09-01 15:03:47")
+        );
     }
 
     #[test]

@@ -126,12 +126,17 @@ impl Plan {
         match tiff.ifd(at) {
             Ok(ifd) => {
                 self.wipe.push(ifd.span());
-                self.wipe.extend(tiff.entries(ifd).filter_map(|e| tiff.out_of_line(&e)));
+                self.wipe
+                    .extend(tiff.entries(ifd).filter_map(|e| tiff.out_of_line(&e)));
             }
             Err(_) => {
                 // A truncated GPS table: zero what of it is there.
                 if let Ok(count) = tiff.u16_at(at) {
-                    let span = Ifd { offset: at, count: usize::from(count) }.span();
+                    let span = Ifd {
+                        offset: at,
+                        count: usize::from(count),
+                    }
+                    .span();
                     self.wipe.push(at..span.end.min(tiff.data.len()));
                 }
             }
@@ -231,7 +236,10 @@ mod tests {
             d.extend_from_slice(&[4, 0, 1, 0, 0, 0, 7, 0, 0, 0]);
         }
         d.extend_from_slice(&[0xDD, 0xCC, 0xBB, 0xAA]);
-        let ifd = Ifd { offset: 0, count: 3 };
+        let ifd = Ifd {
+            offset: 0,
+            count: 3,
+        };
         drop_gps_entries(&mut d, &ifd, ByteOrder::Little);
         assert_eq!(&d[..2], &[2, 0]);
         assert_eq!(&d[2..4], &[0x00, 0x01]);

@@ -70,7 +70,10 @@ fn jpeg(file: &[u8]) -> Vec<ExifBlock> {
             0xD9 | 0xDA => break,
             _ => {}
         }
-        let Some(len) = file.get(pos..pos + 2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]]))) else {
+        let Some(len) = file
+            .get(pos..pos + 2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+        else {
             break;
         };
         if len < 2 {
@@ -78,10 +81,17 @@ fn jpeg(file: &[u8]) -> Vec<ExifBlock> {
         }
         // A segment cut short by truncation still holds whatever EXIF it has.
         let payload = pos + 2..(pos + len).min(file.len());
-        if marker == 0xE1 && file.get(payload.clone()).is_some_and(|p| p.starts_with(b"Exif\0")) {
+        if marker == 0xE1
+            && file
+                .get(payload.clone())
+                .is_some_and(|p| p.starts_with(b"Exif\0"))
+        {
             let tiff = payload.start + EXIF_PREFIX.len()..payload.end;
             if is_tiff(file, &tiff) {
-                found.push(ExifBlock { tiff, png_crc: None });
+                found.push(ExifBlock {
+                    tiff,
+                    png_crc: None,
+                });
             }
         }
         pos += len;
@@ -98,7 +108,10 @@ fn png(file: &[u8]) -> Vec<ExifBlock> {
     let mut pos = 8;
     while let Some(head) = file.get(pos..pos + 8) {
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
-        let Some(data_end) = usize::try_from(len).ok().and_then(|l| (pos + 8).checked_add(l)) else {
+        let Some(data_end) = usize::try_from(len)
+            .ok()
+            .and_then(|l| (pos + 8).checked_add(l))
+        else {
             break;
         };
         if data_end.saturating_add(4) > file.len() {
@@ -107,7 +120,10 @@ fn png(file: &[u8]) -> Vec<ExifBlock> {
         let kind = &head[4..8];
         if kind == b"eXIf" {
             if let Some(tiff) = strip_prefix(file, pos + 8..data_end) {
-                let png_crc = Some(PngCrc { covered: pos + 4..data_end, at: data_end });
+                let png_crc = Some(PngCrc {
+                    covered: pos + 4..data_end,
+                    at: data_end,
+                });
                 found.push(ExifBlock { tiff, png_crc });
             }
         }
@@ -128,12 +144,18 @@ fn webp(file: &[u8]) -> Vec<ExifBlock> {
     let mut pos = 12;
     while let Some(head) = file.get(pos..pos + 8) {
         let len = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
-        let Some(data_end) = usize::try_from(len).ok().and_then(|l| (pos + 8).checked_add(l)) else {
+        let Some(data_end) = usize::try_from(len)
+            .ok()
+            .and_then(|l| (pos + 8).checked_add(l))
+        else {
             break;
         };
         if &head[..4] == b"EXIF" {
             if let Some(tiff) = strip_prefix(file, pos + 8..data_end.min(file.len())) {
-                found.push(ExifBlock { tiff, png_crc: None });
+                found.push(ExifBlock {
+                    tiff,
+                    png_crc: None,
+                });
             }
         }
         pos = data_end.saturating_add(usize::from(len % 2 == 1));
@@ -143,7 +165,11 @@ fn webp(file: &[u8]) -> Vec<ExifBlock> {
 
 fn strip_prefix(file: &[u8], payload: Range<usize>) -> Option<Range<usize>> {
     let bytes = file.get(payload.clone())?;
-    let skip = if bytes.starts_with(EXIF_PREFIX) { EXIF_PREFIX.len() } else { 0 };
+    let skip = if bytes.starts_with(EXIF_PREFIX) {
+        EXIF_PREFIX.len()
+    } else {
+        0
+    };
     let tiff = payload.start + skip..payload.end;
     is_tiff(file, &tiff).then_some(tiff)
 }

@@ -17,18 +17,32 @@ const EXIF_IFD_MODEL: Tag = Tag(Context::Exif, 0x0110);
 
 /// Date tags in order of preference, each with the offset tag that belongs to it.
 const DATE_SOURCES: [(Tag, Tag, DateSource); 3] = [
-    (Tag::DateTimeOriginal, Tag::OffsetTimeOriginal, DateSource::DateTimeOriginal),
-    (Tag::DateTimeDigitized, Tag::OffsetTimeDigitized, DateSource::DateTimeDigitized),
+    (
+        Tag::DateTimeOriginal,
+        Tag::OffsetTimeOriginal,
+        DateSource::DateTimeOriginal,
+    ),
+    (
+        Tag::DateTimeDigitized,
+        Tag::OffsetTimeDigitized,
+        DateSource::DateTimeDigitized,
+    ),
     (Tag::DateTime, Tag::OffsetTime, DateSource::DateTime),
 ];
 
 /// Parses a TIFF block, keeping whatever could be read before an error: one bad field or a
 /// broken thumbnail IFD should not cost the capture date. `None` when nothing is readable.
 pub(crate) fn parse(tiff: &[u8]) -> Option<Exif> {
-    match Reader::new().continue_on_error(true).read_raw(tiff.to_vec()) {
+    match Reader::new()
+        .continue_on_error(true)
+        .read_raw(tiff.to_vec())
+    {
         Ok(exif) => Some(exif),
         Err(e) => match e.distill_partial_result(|errors| {
-            tracing::debug!(errors = errors.len(), "EXIF partly unreadable; using the rest");
+            tracing::debug!(
+                errors = errors.len(),
+                "EXIF partly unreadable; using the rest"
+            );
         }) {
             Ok(exif) => Some(exif),
             Err(e) => {
@@ -69,17 +83,19 @@ pub(crate) fn apply(exif: &Exif, meta: &mut Metadata) {
 /// The first date tag that parses, with its own offset tag, else an offset written into the date
 /// value itself. An unreadable offset leaves the date local-only rather than dropping it.
 fn date_taken(exif: &Exif) -> Option<DateTaken> {
-    DATE_SOURCES.iter().find_map(|&(date_tag, offset_tag, source)| {
-        let (local, inline_offset) = parse_datetime(raw_text(exif, date_tag)?)?;
-        let offset = raw_text(exif, offset_tag)
-            .and_then(parse_offset)
-            .or(inline_offset);
-        Some(DateTaken {
-            local,
-            offset,
-            source,
+    DATE_SOURCES
+        .iter()
+        .find_map(|&(date_tag, offset_tag, source)| {
+            let (local, inline_offset) = parse_datetime(raw_text(exif, date_tag)?)?;
+            let offset = raw_text(exif, offset_tag)
+                .and_then(parse_offset)
+                .or(inline_offset);
+            Some(DateTaken {
+                local,
+                offset,
+                source,
+            })
         })
-    })
 }
 
 /// Orientation 1..=8; anything else (absent, 0, 9, a string) means upright.

@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn utf16le_tolerates_odd_lengths_and_lone_surrogates() {
         assert_eq!(from_utf16le(&[b'A', 0, b'B']).as_deref(), Some("A"));
-        assert_eq!(from_utf16le(&[0x00, 0xD8, b'A', 0]).as_deref(), Some("\u{FFFD}A"));
+        assert_eq!(
+            from_utf16le(&[0x00, 0xD8, b'A', 0]).as_deref(),
+            Some("\u{FFFD}A")
+        );
         assert_eq!(from_utf16le(&[]), None);
     }
 
@@ -154,9 +157,17 @@ mod tests {
         ] {
             assert!(is_placeholder(junk, None, None), "{junk}");
         }
-        assert!(is_placeholder("Canon EOS 5D", Some("Canon"), Some("Canon EOS 5D")));
+        assert!(is_placeholder(
+            "Canon EOS 5D",
+            Some("Canon"),
+            Some("Canon EOS 5D")
+        ));
         let konica = Some("KONICA MINOLTA");
-        assert!(is_placeholder("KONICA MINOLTA DIGITAL CAMERA", konica, None));
+        assert!(is_placeholder(
+            "KONICA MINOLTA DIGITAL CAMERA",
+            konica,
+            None
+        ));
         assert!(!is_placeholder("My new digital camera", konica, None));
     }
 

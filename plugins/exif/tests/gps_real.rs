@@ -31,9 +31,12 @@ fn stored_gps_rationals(exif: &Exif) -> Vec<Vec<u8>> {
     exif.fields()
         .filter(|f| f.tag.context() == Context::Gps)
         .filter_map(|f| match &f.value {
-            Value::Rational(r) if r.len() >= 2 => {
-                Some(r.iter().flat_map(|q| [u32b(q.num), u32b(q.denom)]).flatten().collect())
-            }
+            Value::Rational(r) if r.len() >= 2 => Some(
+                r.iter()
+                    .flat_map(|q| [u32b(q.num), u32b(q.denom)])
+                    .flatten()
+                    .collect(),
+            ),
             _ => None,
         })
         .collect()
@@ -53,29 +56,57 @@ fn gps_is_removed_and_nothing_else_changes() {
             assert_eq!(after, &original, "{name}: no EXIF, yet changed");
             continue;
         };
-        assert_eq!(after[..app1.start], original[..app1.start], "{name}: bytes before APP1");
-        assert_eq!(after[app1.end..], original[app1.end..], "{name}: bytes after APP1 (pixels)");
+        assert_eq!(
+            after[..app1.start],
+            original[..app1.start],
+            "{name}: bytes before APP1"
+        );
+        assert_eq!(
+            after[app1.end..],
+            original[app1.end..],
+            "{name}: bytes after APP1 (pixels)"
+        );
         if !ctx.meta.gps_removed {
             assert_eq!(after, &original, "{name}: changed without removing GPS");
         }
-        let Some(before) = parse(&tiff_of(&original, &app1)) else { continue };
-        let now = parse(&tiff_of(after, &app1)).unwrap_or_else(|| panic!("{name}: unreadable after"));
+        let Some(before) = parse(&tiff_of(&original, &app1)) else {
+            continue;
+        };
+        let now =
+            parse(&tiff_of(after, &app1)).unwrap_or_else(|| panic!("{name}: unreadable after"));
         assert_eq!(gps_fields(&now), 0, "{name}: GPS fields left");
-        assert_eq!(non_gps_fields(&now), non_gps_fields(&before), "{name}: other fields changed");
+        assert_eq!(
+            non_gps_fields(&now),
+            non_gps_fields(&before),
+            "{name}: other fields changed"
+        );
         if gps_fields(&before) > 0 {
-            assert!(ctx.meta.gps_removed, "{name}: GPS present but not reported removed");
+            assert!(
+                ctx.meta.gps_removed,
+                "{name}: GPS present but not reported removed"
+            );
             // In the crafted samples GPS values point into the Exif IFD, which must stay.
             let crafted = path.parent().is_some_and(|d| d.ends_with("corrupt"));
             let block = tiff_of(after, &app1);
-            for value in stored_gps_rationals(&before).into_iter().filter(|_| !crafted) {
+            for value in stored_gps_rationals(&before)
+                .into_iter()
+                .filter(|_| !crafted)
+            {
                 let left = block.windows(value.len()).any(|w| w == value.as_slice());
                 assert!(!left, "{name}: GPS value bytes still in the block");
             }
             stripped.push(name);
         }
     }
-    for expected in ["has-lens-info.jpg", "geodegrees_as_string.jpg", "plasma_ColorfulCups_images_2560x1600.jpg"] {
-        assert!(stripped.iter().any(|n| n == expected), "{expected} not stripped: {stripped:?}");
+    for expected in [
+        "has-lens-info.jpg",
+        "geodegrees_as_string.jpg",
+        "plasma_ColorfulCups_images_2560x1600.jpg",
+    ] {
+        assert!(
+            stripped.iter().any(|n| n == expected),
+            "{expected} not stripped: {stripped:?}"
+        );
     }
 }
 
@@ -99,7 +130,10 @@ fn key_fields_survive_in_both_byte_orders() {
         let after = parse(&tiff_of(&ctx.original, &app1)).unwrap();
         assert_eq!(gps_fields(&after), 0);
         for tag in [Tag::DateTimeOriginal, Tag::Make, Tag::Orientation] {
-            let show = |e: &Exif| e.get_field(tag, In::PRIMARY).map(|f| format!("{:?}", f.value));
+            let show = |e: &Exif| {
+                e.get_field(tag, In::PRIMARY)
+                    .map(|f| format!("{:?}", f.value))
+            };
             assert!(show(&before).is_some(), "{file}: {tag} missing");
             assert_eq!(show(&after), show(&before), "{file}: {tag}");
         }

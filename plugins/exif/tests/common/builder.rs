@@ -32,7 +32,11 @@ impl Val {
             Val::AsciiRaw(b) | Val::Byte(b) => b.clone(),
             Val::Short(v) => u16b(*v).to_vec(),
             Val::Long(v) => u32b(*v).to_vec(),
-            Val::Rational(r) => r.iter().flat_map(|&(n, d)| [u32b(n), u32b(d)]).flatten().collect(),
+            Val::Rational(r) => r
+                .iter()
+                .flat_map(|&(n, d)| [u32b(n), u32b(d)])
+                .flatten()
+                .collect(),
         }
     }
 
@@ -47,7 +51,10 @@ impl Val {
 
 /// UTF-16LE bytes with a terminator, the way Windows writes XP tags.
 pub fn utf16le(s: &str) -> Vec<u8> {
-    s.encode_utf16().chain([0]).flat_map(u16::to_le_bytes).collect()
+    s.encode_utf16()
+        .chain([0])
+        .flat_map(u16::to_le_bytes)
+        .collect()
 }
 
 #[derive(Clone, Debug, Default)]
@@ -67,7 +74,10 @@ impl TiffBuilder {
     }
 
     pub fn big() -> Self {
-        TiffBuilder { big_endian: true, ..Self::default() }
+        TiffBuilder {
+            big_endian: true,
+            ..Self::default()
+        }
     }
 
     pub fn ifd0(mut self, tag: u16, v: Val) -> Self {
@@ -106,7 +116,12 @@ impl TiffBuilder {
         let has_gps = !self.gps.is_empty();
         let n0 = ifd0.len() + usize::from(has_exif) + usize::from(has_gps);
         let exif_at = 8 + ifd_len(n0);
-        let gps_at = exif_at + if has_exif { ifd_len(self.exif.len()) } else { 0 };
+        let gps_at = exif_at
+            + if has_exif {
+                ifd_len(self.exif.len())
+            } else {
+                0
+            };
         let data_at = gps_at + if has_gps { ifd_len(self.gps.len()) } else { 0 };
         if has_exif {
             ifd0.push((EXIF_POINTER, Val::Long(exif_at as u32)));
@@ -115,7 +130,11 @@ impl TiffBuilder {
             ifd0.push((GPS_POINTER, Val::Long(gps_at as u32)));
         }
 
-        let mut out = if be { b"MM\x00\x2a".to_vec() } else { b"II\x2a\x00".to_vec() };
+        let mut out = if be {
+            b"MM\x00\x2a".to_vec()
+        } else {
+            b"II\x2a\x00".to_vec()
+        };
         out.extend_from_slice(&u32b(8));
         let mut data = Vec::new();
         for ifd in [ifd0, self.exif.clone(), self.gps.clone()] {

@@ -14,12 +14,16 @@ use upstage_stage_exif::{ExifConfig, ExifStage};
 /// The corpus directory (`UPSTAGE_CORPUS`, default `/tmp/corpus`). Missing corpus fails the test,
 /// unless `UPSTAGE_ALLOW_NO_CORPUS=1`, in which case the caller should return early.
 pub fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(std::env::var("UPSTAGE_CORPUS").unwrap_or_else(|_| "/tmp/corpus".into()));
+    let dir =
+        PathBuf::from(std::env::var("UPSTAGE_CORPUS").unwrap_or_else(|_| "/tmp/corpus".into()));
     if dir.join("exif").is_dir() {
         return Some(dir);
     }
     if std::env::var("UPSTAGE_ALLOW_NO_CORPUS").as_deref() == Ok("1") {
-        eprintln!("NOTICE: no corpus at {}; real-data test skipped (UPSTAGE_ALLOW_NO_CORPUS=1)", dir.display());
+        eprintln!(
+            "NOTICE: no corpus at {}; real-data test skipped (UPSTAGE_ALLOW_NO_CORPUS=1)",
+            dir.display()
+        );
         return None;
     }
     panic!(
@@ -34,7 +38,9 @@ pub fn corpus() -> Option<PathBuf> {
 /// Runs the stage over `bytes` and returns the context it left.
 pub fn run(format: Format, bytes: Vec<u8>, strip_gps: bool) -> ItemContext {
     let mut ctx = ItemContext::new("test".into(), format, UploadOptions::default(), bytes);
-    ExifStage::new(ExifConfig { strip_gps }).process(&mut ctx).expect("the exif stage never fails an item");
+    ExifStage::new(ExifConfig { strip_gps })
+        .process(&mut ctx)
+        .expect("the exif stage never fails an item");
     ctx
 }
 
@@ -90,7 +96,9 @@ pub fn parse(tiff: &[u8]) -> Option<Exif> {
 }
 
 pub fn gps_fields(exif: &Exif) -> usize {
-    exif.fields().filter(|f| f.tag.context() == Context::Gps).count()
+    exif.fields()
+        .filter(|f| f.tag.context() == Context::Gps)
+        .count()
 }
 
 /// Every non-GPS field as text, for before/after comparisons.
@@ -102,7 +110,8 @@ pub fn non_gps_fields(exif: &Exif) -> Vec<String> {
 }
 
 pub fn field_text(exif: &Exif, tag: Tag) -> Option<String> {
-    exif.get_field(tag, In::PRIMARY).map(|f| format!("{:?}", f.value))
+    exif.get_field(tag, In::PRIMARY)
+        .map(|f| format!("{:?}", f.value))
 }
 
 /// PNG's CRC-32, written out again so the tests do not trust the stage's own.
@@ -111,7 +120,11 @@ pub fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc

@@ -1,0 +1,84 @@
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Upstage: media upload and processing.
+#[derive(Debug, Parser)]
+#[command(name = "upstage", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand accepts; they override `upstage.toml` and `UPSTAGE_*` variables.
+#[derive(Debug, Args, Default)]
+pub struct GlobalArgs {
+    /// Configuration file (default: ./upstage.toml when present).
+    #[arg(long, global = true, env = "UPSTAGE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Worker threads for processing.
+    #[arg(long, global = true)]
+    pub workers: Option<usize>,
+    /// Largest accepted file in bytes.
+    #[arg(long, global = true)]
+    pub max_bytes: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the pipeline over files and folders and store the results on local disk.
+    Process(ProcessArgs),
+    /// Measure the pipeline on a folder of photos (optionally against libvips, same run).
+    Bench(BenchArgs),
+    /// Configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// List the stages the pipeline can be built from.
+    Stages,
+}
+
+#[derive(Debug, Args)]
+pub struct ProcessArgs {
+    /// Files and folders (folders are walked recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output root (default: the configured data dir).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// One JSON object per item on stdout, then a summary object.
+    #[arg(long)]
+    pub json: bool,
+    /// File items by the date they were taken (EXIF) instead of today.
+    #[arg(long)]
+    pub use_file_date: bool,
+    /// Downscale stored images to this width.
+    #[arg(long)]
+    pub width: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Folder of photos (JPEGs are used; others are skipped).
+    pub dir: PathBuf,
+    /// Also time this reference in the same run.
+    #[arg(long, value_enum, default_value_t = Reference::Vips)]
+    pub reference: Reference,
+    /// Passes over the folder (the best is reported).
+    #[arg(long, default_value_t = 2)]
+    pub passes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Reference {
+    /// `vipsthumbnail`: medium from one decode, thumb chained from the medium.
+    Vips,
+    None,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the configuration in effect (defaults, file, environment and flags merged) as TOML.
+    Show,
+}
