@@ -85,7 +85,11 @@ impl Config {
         }
         // UPSTAGE_LIMITS__MAX_BYTES=… sets limits.max_bytes. The variables the CLI itself reads
         // (config file, log filter) are not configuration keys.
-        fig = fig.merge(Env::prefixed("UPSTAGE_").split("__").ignore(&["config", "log"]));
+        fig = fig.merge(
+            Env::prefixed("UPSTAGE_")
+                .split("__")
+                .ignore(&["config", "log"]),
+        );
         let overrides = Overrides {
             workers: args.workers,
             limits: args.max_bytes.map(|max_bytes| LimitOverrides { max_bytes }),

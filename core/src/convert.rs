@@ -6,7 +6,9 @@ use upstage_sdk::{PixelLayout, Raster};
 /// `None` when the buffer does not match the dimensions.
 pub fn to_dynamic(r: Raster) -> Option<DynamicImage> {
     match r.layout {
-        PixelLayout::Rgb8 => RgbImage::from_raw(r.width, r.height, r.data).map(DynamicImage::ImageRgb8),
+        PixelLayout::Rgb8 => {
+            RgbImage::from_raw(r.width, r.height, r.data).map(DynamicImage::ImageRgb8)
+        }
         PixelLayout::Rgba8 => {
             RgbaImage::from_raw(r.width, r.height, r.data).map(DynamicImage::ImageRgba8)
         }

@@ -69,7 +69,10 @@ impl Input {
 
 fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, ItemError> {
     let io = |e: std::io::Error| {
-        ItemError::new(ErrorCode::Io, format!("Cannot read {}: {e}", path.display()))
+        ItemError::new(
+            ErrorCode::Io,
+            format!("Cannot read {}: {e}", path.display()),
+        )
     };
     let file = File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();

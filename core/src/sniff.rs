@@ -115,16 +115,24 @@ mod tests {
 
     #[test]
     fn iso_brands() {
-        assert_eq!(sniff(&ftyp(b"isom", &[b"isom", b"avc1"])).unwrap(), Format::Mp4);
+        assert_eq!(
+            sniff(&ftyp(b"isom", &[b"isom", b"avc1"])).unwrap(),
+            Format::Mp4
+        );
         assert_eq!(sniff(&ftyp(b"qt  ", &[b"qt  "])).unwrap(), Format::Mov);
-        assert_eq!(sniff(&ftyp(b"avif", &[b"mif1", b"avif"])).unwrap(), Format::Avif);
+        assert_eq!(
+            sniff(&ftyp(b"avif", &[b"mif1", b"avif"])).unwrap(),
+            Format::Avif
+        );
         assert_eq!(sniff(&ftyp(b"mif1", &[b"avif"])).unwrap(), Format::Avif);
         assert!(sniff(&ftyp(b"heic", &[b"mif1", b"heic"])).is_err());
     }
 
     #[test]
     fn webm_but_not_matroska() {
-        let mut webm = vec![0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84];
+        let mut webm = vec![
+            0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84,
+        ];
         webm.extend(b"webm");
         assert_eq!(sniff(&webm).unwrap(), Format::Webm);
         let mkv: Vec<u8> = webm[..12].iter().copied().chain(*b"matroska").collect();
@@ -135,7 +143,10 @@ mod tests {
     fn refuses_text_and_empty() {
         let html = b"<!DOCTYPE html><html><body>not an image</body></html>";
         assert_eq!(sniff(html).unwrap_err().code, ErrorCode::UnsupportedFormat);
-        assert_eq!(sniff(b"BM is a band").unwrap_err().code, ErrorCode::UnsupportedFormat);
+        assert_eq!(
+            sniff(b"BM is a band").unwrap_err().code,
+            ErrorCode::UnsupportedFormat
+        );
         assert_eq!(sniff(b"").unwrap_err().code, ErrorCode::EmptyFile);
         assert!(sniff(&[0xFF, 0xD8]).is_err());
     }

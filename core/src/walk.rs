@@ -42,7 +42,9 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<(PathBuf, String)>)
                 }
                 Ok(_) => {}
                 Err(e) => errors.push((
-                    e.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone()),
+                    e.path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| root.clone()),
                     e.to_string(),
                 )),
             }

@@ -36,7 +36,8 @@ fn load_corpus(dir: &Path) -> Result<Corpus> {
     let mut megapixels = 0.0;
     for f in &files {
         let bytes = std::fs::read(f)?;
-        let p = probe(Format::Jpeg, &bytes, 1).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+        let p =
+            probe(Format::Jpeg, &bytes, 1).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
         megapixels += f64::from(p.width) * f64::from(p.height) / 1e6;
     }
     Ok(Corpus { files, megapixels })
@@ -54,7 +55,13 @@ fn time_upstage(cfg: &Config, corpus: &Corpus) -> Result<(Duration, usize)> {
     };
     let pipeline = Pipeline::new(stages, limits);
     let inputs: Vec<Input> = corpus.files.iter().map(Input::from_path).collect();
-    let report = run_batch(&pipeline, inputs, cfg.workers, |ctx| Ok(ctx.outputs), |_| {})?;
+    let report = run_batch(
+        &pipeline,
+        inputs,
+        cfg.workers,
+        |ctx| Ok(ctx.outputs),
+        |_| {},
+    )?;
     for item in &report.items {
         if let Err(e) = &item.result {
             bail!("{}: {e}", item.client_name);
@@ -69,7 +76,10 @@ fn vips(args: &[&str]) -> Result<()> {
         .output()
         .context("running vipsthumbnail (install libvips-tools)")?;
     if !out.status.success() {
-        bail!("vipsthumbnail {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "vipsthumbnail {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Ok(())
 }
@@ -77,17 +87,36 @@ fn vips(args: &[&str]) -> Result<()> {
 fn time_vips(workers: usize, corpus: &Corpus) -> Result<Duration> {
     let tmp = std::env::temp_dir().join(format!("upstage-bench-vips-{}", std::process::id()));
     std::fs::create_dir_all(&tmp)?;
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(workers).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()?;
     let start = Instant::now();
     let result: Result<()> = pool.install(|| {
-        corpus.files.par_iter().enumerate().with_max_len(1).try_for_each(|(i, f)| {
-            let md = tmp.join(format!("{i}.md.jpg"));
-            let th = tmp.join(format!("{i}.th.jpg"));
-            let (src, md_s, th_s) = (f.to_string_lossy(), md.to_string_lossy(), th.to_string_lossy());
-            // Medium from one (shrink-on-load) decode, thumb chained from the medium.
-            vips(&[&src, "--size", "750x", "-o", &format!("{md_s}[Q=90]")])?;
-            vips(&[&md_s, "--size", "320x320", "--smartcrop", "centre", "-o", &format!("{th_s}[Q=90]")])
-        })
+        corpus
+            .files
+            .par_iter()
+            .enumerate()
+            .with_max_len(1)
+            .try_for_each(|(i, f)| {
+                let md = tmp.join(format!("{i}.md.jpg"));
+                let th = tmp.join(format!("{i}.th.jpg"));
+                let (src, md_s, th_s) = (
+                    f.to_string_lossy(),
+                    md.to_string_lossy(),
+                    th.to_string_lossy(),
+                );
+                // Medium from one (shrink-on-load) decode, thumb chained from the medium.
+                vips(&[&src, "--size", "750x", "-o", &format!("{md_s}[Q=90]")])?;
+                vips(&[
+                    &md_s,
+                    "--size",
+                    "320x320",
+                    "--smartcrop",
+                    "centre",
+                    "-o",
+                    &format!("{th_s}[Q=90]"),
+                ])
+            })
     });
     let elapsed = start.elapsed();
     let _ = std::fs::remove_dir_all(&tmp);

@@ -84,6 +84,9 @@ mod tests {
     #[test]
     fn truncated_gif_is_an_error() {
         let g = gif_with_frames(2);
-        assert_eq!(count_frames(&g[..20], 10).unwrap_err().code, ErrorCode::Truncated);
+        assert_eq!(
+            count_frames(&g[..20], 10).unwrap_err().code,
+            ErrorCode::Truncated
+        );
     }
 }

@@ -31,7 +31,10 @@ pub fn probe(format: Format, bytes: &[u8], frame_cap: u32) -> Result<Probe, Item
         Format::Avif | Format::Mp4 | Format::Mov | Format::Webm => {
             return Err(ItemError::new(
                 ErrorCode::CodecUnavailable,
-                format!("No decoder for {} is available in this build", format.extension()),
+                format!(
+                    "No decoder for {} is available in this build",
+                    format.extension()
+                ),
             ))
         }
     };
@@ -39,7 +42,10 @@ pub fn probe(format: Format, bytes: &[u8], frame_cap: u32) -> Result<Probe, Item
         .into_dimensions()
         .map_err(|e| header_error(format, &e))?;
     if width == 0 || height == 0 {
-        return Err(ItemError::new(ErrorCode::Corrupt, "Image has a zero dimension"));
+        return Err(ItemError::new(
+            ErrorCode::Corrupt,
+            "Image has a zero dimension",
+        ));
     }
     let frames = match format {
         Format::Gif => gif::count_frames(bytes, frame_cap)?,
@@ -60,5 +66,8 @@ fn header_error(format: Format, e: &image::ImageError) -> ItemError {
     } else {
         ErrorCode::Corrupt
     };
-    ItemError::new(code, format!("Unreadable {} header: {text}", format.extension()))
+    ItemError::new(
+        code,
+        format!("Unreadable {} header: {text}", format.extension()),
+    )
 }

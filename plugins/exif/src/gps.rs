@@ -61,7 +61,7 @@ impl Plan {
                 // the chain, and we keep our hands off everything from it on.
                 Err(e) if index == 0 => return Err(e),
                 Err(_) => {
-                    plan.protected.push(offset..tiff.data.len());
+                    plan.protect_clamped(tiff, offset, usize::MAX);
                     break;
                 }
             };

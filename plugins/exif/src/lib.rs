@@ -6,6 +6,7 @@
 //! on images that are otherwise fine, so a block that cannot be read or edited is skipped (and
 //! logged) rather than failing the item.
 
+mod crc;
 mod date;
 mod gps;
 mod locate;

@@ -27,7 +27,7 @@ const PLACEHOLDERS: &[&str] = &[
     "appletvsync",
 ];
 
-/// Endings that make "<brand> …" a placeholder.
+/// Endings that make `"<brand> …"` a placeholder.
 const BRANDED: &[&str] = &[
     "digital camera",
     "digital still camera",
@@ -62,7 +62,7 @@ pub(crate) fn from_utf16le(raw: &[u8]) -> Option<String> {
 }
 
 /// Whether a description is camera boilerplate rather than something a person wrote: a known
-/// placeholder, "<brand> DIGITAL CAMERA", the make or model repeated, a bare file name
+/// placeholder, `"<brand> DIGITAL CAMERA"`, the make or model repeated, a bare file name
 /// (`DCFC1247.JPG`) or text without a single letter (`"0"`).
 pub(crate) fn is_placeholder(text: &str, make: Option<&str>, model: Option<&str>) -> bool {
     let lower = text.to_lowercase();

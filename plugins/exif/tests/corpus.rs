@@ -169,6 +169,29 @@ fn camera_placeholder_descriptions_are_dropped() {
 }
 
 #[test]
+fn real_descriptions_are_kept_and_branded_placeholders_dropped() {
+    let Some(root) = corpus() else { return };
+    let cups = run(
+        Format::Jpeg,
+        read(&root.join("jpeg/plasma_ColorfulCups_images_2560x1600.jpg")),
+        true,
+    );
+    let text = cups.meta.description.unwrap_or_default();
+    assert!(
+        text.starts_with("Colorful cups. Aarhus, Denmark."),
+        "{text:?}"
+    );
+    // "KONICA MINOLTA DIGITAL CAMERA" from a KONICA MINOLTA camera.
+    let wood = run(
+        Format::Jpeg,
+        read(&root.join("jpeg/mate_mate_nature_Wood.jpg")),
+        true,
+    );
+    assert_eq!(wood.meta.description, None);
+    assert_eq!(wood.meta.camera_make.as_deref(), Some("KONICA MINOLTA"));
+}
+
+#[test]
 fn corrupt_exif_finishes_quickly_without_panic() {
     let Some(root) = corpus() else { return };
     let files = jpegs(&root.join("exif/corrupt"));

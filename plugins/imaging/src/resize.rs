@@ -17,7 +17,10 @@ fn failed(e: impl std::fmt::Display) -> StageError {
 /// aspect ratio around its centre (a "cover" fit) instead of stretching.
 fn resize_into(src: &Raster, w: u32, h: u32, crop_centre: bool) -> Result<Raster, StageError> {
     if w == 0 || h == 0 {
-        return Err(StageError::new(ErrorCode::InvalidOption, "target size is zero"));
+        return Err(StageError::new(
+            ErrorCode::InvalidOption,
+            "target size is zero",
+        ));
     }
     let pt = pixel_type(src.layout);
     let src_ref = ImageRef::new(src.width, src.height, &src.data, pt).map_err(failed)?;
@@ -70,7 +73,10 @@ mod tests {
         let r = cover(&gradient(200, 100), 10, 10).unwrap();
         assert_eq!((r.width, r.height), (10, 10));
         let first_red = r.data[0];
-        assert!((45..=65).contains(&first_red), "left edge of crop was x={first_red}");
+        assert!(
+            (45..=65).contains(&first_red),
+            "left edge of crop was x={first_red}"
+        );
     }
 
     #[test]

@@ -95,7 +95,12 @@ pub struct ItemContext {
 }
 
 impl ItemContext {
-    pub fn new(client_name: String, format: Format, options: UploadOptions, original: Vec<u8>) -> Self {
+    pub fn new(
+        client_name: String,
+        format: Format,
+        options: UploadOptions,
+        original: Vec<u8>,
+    ) -> Self {
         ItemContext {
             client_name,
             format,

@@ -104,6 +104,12 @@ mod tests {
         assert_eq!(Format::Mov.derived(), Format::Jpeg);
         assert_eq!(Format::Gif.derived(), Format::Gif);
         assert_eq!(Format::Mov.mime(), "video/quicktime");
-        assert!(Format::ALL.iter().filter(|f| f.kind() == MediaKind::Video).count() == 3);
+        assert!(
+            Format::ALL
+                .iter()
+                .filter(|f| f.kind() == MediaKind::Video)
+                .count()
+                == 3
+        );
     }
 }

@@ -63,13 +63,12 @@ struct Member<'a> {
 fn members(ctx: &ItemContext) -> (String, Vec<Member<'_>>) {
     let main_format = ctx.main_format();
     // The reference keeps `jpg` when the client named a JPEG that way.
-    let main_ext = if main_format == Format::Jpeg
-        && ctx.client_name.to_ascii_lowercase().ends_with(".jpg")
-    {
-        "jpg"
-    } else {
-        main_format.extension()
-    };
+    let main_ext =
+        if main_format == Format::Jpeg && ctx.client_name.to_ascii_lowercase().ends_with(".jpg") {
+            "jpg"
+        } else {
+            main_format.extension()
+        };
     let (main_bytes, main_size) = match &ctx.outputs.main {
         Some(o) => (o.bytes.as_slice(), (o.width, o.height)),
         None => (ctx.original.as_slice(), ctx.meta.upright_size()),
@@ -132,7 +131,10 @@ pub fn store_item(
     }
     Err(StorageError::new(
         StorageErrorKind::AlreadyExists,
-        format!("no free file name for {base} after {} attempts", opts.max_attempts),
+        format!(
+            "no free file name for {base} after {} attempts",
+            opts.max_attempts
+        ),
     ))
 }
 

@@ -30,7 +30,10 @@ fn random_hex(n: usize) -> String {
 /// cannot collide with chain names.
 pub fn original_name(client_name: &str) -> String {
     // Browsers and some clients send a path; only its last component is a name.
-    let client_name = client_name.rsplit(['/', '\\']).next().unwrap_or(client_name);
+    let client_name = client_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(client_name);
     let stem = match client_name.rfind('.') {
         Some(i) if i > 0 => &client_name[..i],
         _ => client_name,
@@ -99,7 +102,10 @@ mod tests {
             original_name("Badgers _ animated music video _ MrWeebl.mp4"),
             "Badgers-_-animated-music-video-_-MrWeebl"
         );
-        assert_eq!(original_name("Ærø  ferie  på  Fanø.JPG"), "AEro-ferie-pa-Fano");
+        assert_eq!(
+            original_name("Ærø  ferie  på  Fanø.JPG"),
+            "AEro-ferie-pa-Fano"
+        );
         assert_eq!(original_name("cat.th.jpg"), "cat");
         assert_eq!(original_name("a.md.b.png"), "a.b");
         assert_eq!(original_name("../../etc/passwd"), "passwd");

@@ -7,9 +7,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
-use upstage_storage::{
-    validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored,
-};
+use upstage_storage::{validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored};
 
 /// Prefix of in-flight temp files; never a valid stored name (names never start with a dot).
 pub const TEMP_PREFIX: &str = ".upstage-tmp-";
@@ -32,7 +30,8 @@ impl LocalStorage {
     /// Use `root` (created if missing) as the storage root.
     pub fn new(root: impl Into<PathBuf>) -> Result<Self, StorageError> {
         let root = root.into();
-        fs::create_dir_all(&root).map_err(|e| io_error("create root", &root.display().to_string(), e))?;
+        fs::create_dir_all(&root)
+            .map_err(|e| io_error("create root", &root.display().to_string(), e))?;
         Ok(LocalStorage { root })
     }
 

@@ -167,3 +167,18 @@ impl TiffBuilder {
         out
     }
 }
+
+/// IFD0 (Make, Orientation 6, an XPTitle that sorts after the GPS pointer), an Exif IFD with
+/// DateTimeOriginal, and a GPS position.
+pub fn sample_with_gps(big_endian: bool) -> TiffBuilder {
+    let b = if big_endian {
+        TiffBuilder::big()
+    } else {
+        TiffBuilder::little()
+    };
+    b.ifd0(0x010F, Val::Ascii("Canon"))
+        .ifd0(0x0112, Val::Short(6))
+        .ifd0(0x9C9B, Val::Byte(utf16le("Title")))
+        .exif(0x9003, Val::Ascii("2021:07:04 18:30:00"))
+        .with_gps_position()
+}

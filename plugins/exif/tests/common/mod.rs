@@ -137,3 +137,30 @@ pub fn png_chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
     c.extend_from_slice(&crc32(&c[4..]).to_be_bytes());
     c
 }
+
+pub fn read_u16(b: &[u8], pos: usize, be: bool) -> u16 {
+    let v = [b[pos], b[pos + 1]];
+    if be {
+        u16::from_be_bytes(v)
+    } else {
+        u16::from_le_bytes(v)
+    }
+}
+
+pub fn read_u32(b: &[u8], pos: usize, be: bool) -> u32 {
+    let v = [b[pos], b[pos + 1], b[pos + 2], b[pos + 3]];
+    if be {
+        u32::from_be_bytes(v)
+    } else {
+        u32::from_le_bytes(v)
+    }
+}
+
+/// Position of the IFD0 entry with `tag` in a block the builder made (IFD0 at 8).
+pub fn ifd0_entry(tiff: &[u8], tag: u16, be: bool) -> usize {
+    let n = read_u16(tiff, 8, be) as usize;
+    (0..n)
+        .map(|i| 10 + 12 * i)
+        .find(|&p| read_u16(tiff, p, be) == tag)
+        .expect("tag in IFD0")
+}

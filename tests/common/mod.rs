@@ -1,0 +1,81 @@
+//! Shared helpers of the end-to-end tests.
+#![allow(dead_code)]
+
+use std::io::Cursor;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use image::{ImageFormat, RgbImage};
+use upstage_core::{Limits, Pipeline, StageRegistry, StageSpec};
+
+/// The built-in stages, registered as the binary does.
+pub fn registry() -> StageRegistry {
+    let mut r = StageRegistry::new();
+    r.register(Arc::new(upstage_stage_exif::ExifStageFactory))
+        .unwrap();
+    r.register(Arc::new(upstage_stage_resize::ResizeStageFactory))
+        .unwrap();
+    r.register(Arc::new(upstage_stage_medium::MediumStageFactory))
+        .unwrap();
+    r.register(Arc::new(upstage_stage_thumbnail::ThumbnailStageFactory))
+        .unwrap();
+    r
+}
+
+pub fn pipeline(specs: &[StageSpec]) -> Pipeline {
+    Pipeline::new(registry().build(specs).unwrap(), Limits::default())
+}
+
+pub fn default_pipeline() -> Pipeline {
+    pipeline(&["exif", "resize", "medium", "thumbnail"].map(StageSpec::named))
+}
+
+pub fn encode(img: &RgbImage, format: ImageFormat) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, format).expect("encode test image");
+    out.into_inner()
+}
+
+/// Insert an EXIF APP1 segment holding only `Orientation = o` right after SOI.
+pub fn with_orientation(jpeg: &[u8], o: u16) -> Vec<u8> {
+    let mut tiff = b"II*\0".to_vec();
+    tiff.extend(8u32.to_le_bytes());
+    tiff.extend(1u16.to_le_bytes());
+    tiff.extend(0x0112u16.to_le_bytes());
+    tiff.extend(3u16.to_le_bytes());
+    tiff.extend(1u32.to_le_bytes());
+    tiff.extend(o.to_le_bytes());
+    tiff.extend([0, 0]);
+    tiff.extend(0u32.to_le_bytes());
+    let mut app1 = vec![0xFF, 0xE1];
+    app1.extend(((2 + 6 + tiff.len()) as u16).to_be_bytes());
+    app1.extend(b"Exif\0\0");
+    app1.extend(tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend(app1);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+/// The real-photo corpus (`../shared/corpus/make_corpus.sh`). Missing corpus fails the test with
+/// instructions unless `UPSTAGE_ALLOW_NO_CORPUS=1`, so CI can never pass by silently skipping.
+pub fn corpus() -> Option<PathBuf> {
+    let dir =
+        PathBuf::from(std::env::var("UPSTAGE_CORPUS").unwrap_or_else(|_| "/tmp/corpus".into()));
+    if dir.join("jpeg").is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("UPSTAGE_ALLOW_NO_CORPUS").as_deref() == Ok("1") {
+        eprintln!(
+            "corpus not found at {}: skipped (UPSTAGE_ALLOW_NO_CORPUS=1)",
+            dir.display()
+        );
+        return None;
+    }
+    panic!(
+        "real-photo corpus not found at {}; build it with `bash ../shared/corpus/make_corpus.sh {}` \
+         or set UPSTAGE_CORPUS",
+        dir.display(),
+        dir.display()
+    );
+}
