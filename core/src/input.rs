@@ -79,7 +79,7 @@ fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, ItemError> {
     limits.check_bytes(len)?;
     // The file may grow between stat and read: never read more than the limit allows.
     let mut buf = Vec::with_capacity(len as usize);
-    file.take(limits.max_bytes + 1)
+    file.take(limits.max_bytes.saturating_add(1))
         .read_to_end(&mut buf)
         .map_err(io)?;
     limits.check_bytes(buf.len() as u64)?;
