@@ -19,7 +19,7 @@ mod sniff;
 mod walk;
 
 pub use batch::{run_batch, BatchReport, ItemReport};
-pub use decode::decode_for;
+pub use decode::{decode_for, scans};
 pub use error::ItemError;
 pub use input::Input;
 pub use limits::Limits;

@@ -9,14 +9,15 @@ use zune_core::bytestream::ZCursor;
 use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 
-use super::jpeg_denominator;
+use super::{jpeg_denominator, scans};
 use crate::ItemError;
 
 pub fn decode(bytes: &[u8], full: (u32, u32), want: PixelRequest) -> Result<Raster, ItemError> {
     require_end_of_image(bytes)?;
     let d = jpeg_denominator(full, want);
     if d > 1 {
-        if let Some(r) = decode_scaled(bytes, full, d)? {
+        let pruned = scans::prune(bytes, scans::highest_coefficient(d));
+        if let Some(r) = decode_scaled(pruned.as_deref().unwrap_or(bytes), full, d)? {
             return Ok(r);
         }
     }

@@ -2,6 +2,7 @@
 
 mod generic;
 mod jpeg;
+pub mod scans;
 
 use upstage_sdk::{ErrorCode, Format, ItemContext, PixelRequest, Raster};
 
