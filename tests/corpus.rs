@@ -28,8 +28,11 @@ fn every_corpus_image_processes_with_valid_outputs() {
     let (inputs, errors) = collect_inputs(&dirs);
     assert!(errors.is_empty(), "{errors:?}");
     assert!(inputs.len() >= 70, "only {} corpus files", inputs.len());
-    let mut limits = upstage_core::Limits::default();
-    limits.max_bytes = 64_000_000; // a few wallpapers are above the 10 MB upload default
+    // A few wallpapers are above the 10 MB upload default.
+    let limits = upstage_core::Limits {
+        max_bytes: 64_000_000,
+        ..Default::default()
+    };
     let p = upstage_core::Pipeline::new(
         common::registry()
             .build(&["exif", "resize", "medium", "thumbnail"].map(upstage_core::StageSpec::named))
