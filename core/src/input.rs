@@ -43,6 +43,12 @@ impl Input {
         }
     }
 
+    /// Use `name` as the client file name (naming and default title only; never the type).
+    pub fn named(mut self, name: &str) -> Self {
+        self.client_name = name.to_owned();
+        self
+    }
+
     pub fn with_options(mut self, options: UploadOptions) -> Self {
         self.options = options;
         self

@@ -1,11 +1,13 @@
 //! The `exif` stage: reads the capture date (with its UTC offset), orientation, title, description
 //! and camera from the EXIF block of a JPEG, PNG or WebP, and by default removes its GPS tags.
 //!
-//! GPS removal edits only the EXIF block, in place and at the same length: pixels are never
-//! re-encoded and nothing else in the file moves. EXIF is untrusted input, and broken EXIF is common
-//! on images that are otherwise fine, so a block that cannot be read or edited is skipped (and
-//! logged) rather than failing the item.
+//! GPS removal edits only the metadata, in place and at the same length: the EXIF block and the XMP
+//! packets, which often carry a copy of the GPS tags. Pixels are never re-encoded and nothing else
+//! in the file moves. Metadata is untrusted input, and broken metadata is common on images that
+//! are otherwise fine, so a block that cannot be read or edited is skipped (and logged) rather
+//! than failing the item.
 
+mod container;
 mod crc;
 mod date;
 mod gps;
@@ -13,6 +15,7 @@ mod locate;
 mod read;
 mod text;
 mod tiff;
+mod xmp;
 
 use serde::Deserialize;
 use upstage_sdk::{ErrorCode, ItemContext, Needs, Stage, StageConfig, StageError, StageFactory};
@@ -45,7 +48,7 @@ impl ExifConfig {
     }
 }
 
-/// Reads EXIF metadata into `ctx.meta` and removes GPS tags from `ctx.original`.
+/// Reads EXIF metadata into `ctx.meta` and removes GPS tags (EXIF and XMP) from `ctx.original`.
 #[derive(Clone, Debug, Default)]
 pub struct ExifStage {
     config: ExifConfig,
@@ -69,31 +72,41 @@ impl Stage for ExifStage {
     fn process(&self, ctx: &mut ItemContext) -> Result<(), StageError> {
         let blocks = locate::exif_blocks(ctx.format, &ctx.original);
         // Readers use the first block; later ones only matter for GPS removal.
-        let Some(first) = blocks.first() else {
-            return Ok(());
-        };
-        if let Some(exif) = ctx.original.get(first.tiff.clone()).and_then(read::parse) {
+        let first = blocks
+            .first()
+            .and_then(|b| ctx.original.get(b.tiff.clone()));
+        if let Some(exif) = first.and_then(read::parse) {
             read::apply(&exif, &mut ctx.meta);
         }
         if !self.config.strip_gps {
             return Ok(());
         }
         for block in &blocks {
-            let Some(tiff) = ctx.original.get_mut(block.tiff.clone()) else {
-                continue;
-            };
-            match gps::strip(tiff) {
-                Ok(true) => {
-                    block.reseal(&mut ctx.original);
-                    ctx.meta.gps_removed = true;
-                }
-                Ok(false) => {}
-                Err(e) => {
-                    tracing::warn!(item = %ctx.client_name, "GPS tags, if any, left in place: {e}");
-                }
+            if strip_exif_gps(block, ctx) {
+                ctx.meta.gps_removed = true;
             }
         }
+        if xmp::strip_gps(ctx.format, &mut ctx.original, &ctx.client_name) {
+            ctx.meta.gps_removed = true;
+        }
         Ok(())
+    }
+}
+
+fn strip_exif_gps(block: &locate::ExifBlock, ctx: &mut ItemContext) -> bool {
+    let Some(tiff) = ctx.original.get_mut(block.tiff.clone()) else {
+        return false;
+    };
+    match gps::strip(tiff) {
+        Ok(true) => {
+            block.reseal(&mut ctx.original);
+            true
+        }
+        Ok(false) => false,
+        Err(e) => {
+            tracing::warn!(item = %ctx.client_name, "GPS tags, if any, left in place: {e}");
+            false
+        }
     }
 }
 
@@ -107,7 +120,7 @@ impl StageFactory for ExifStageFactory {
     }
 
     fn description(&self) -> &str {
-        "Reads EXIF date taken, orientation, title/description and camera; removes GPS tags in place"
+        "Reads EXIF date taken, orientation, title/description and camera; removes GPS tags (EXIF and XMP) in place"
     }
 
     fn create(&self, config: &StageConfig) -> Result<Box<dyn Stage>, StageError> {

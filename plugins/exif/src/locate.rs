@@ -1,11 +1,10 @@
-//! Finding the EXIF (TIFF) block inside a JPEG, PNG or WebP file without decoding anything. Only
-//! the container's framing is walked, length by length, so a crafted file costs at most one pass.
+//! Finding the EXIF (TIFF) blocks among a JPEG, PNG or WebP file's segments.
 
 use std::ops::Range;
 
 use upstage_sdk::Format;
 
-use crate::crc::crc32;
+use crate::container::{segments, Kind, PngCrc};
 
 /// Some writers keep the JPEG APP1 prefix in PNG and WebP EXIF chunks too.
 const EXIF_PREFIX: &[u8] = b"Exif\0\0";
@@ -15,154 +14,43 @@ const EXIF_PREFIX: &[u8] = b"Exif\0\0";
 pub(crate) struct ExifBlock {
     /// The TIFF bytes (from the `II`/`MM` byte-order mark to the end of the segment or chunk).
     pub tiff: Range<usize>,
-    /// PNG chunks carry a CRC over their type and data.
     png_crc: Option<PngCrc>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct PngCrc {
-    covered: Range<usize>,
-    at: usize,
 }
 
 impl ExifBlock {
     /// Brings the container's checksum up to date after the block was edited in place.
     pub fn reseal(&self, file: &mut [u8]) {
-        let Some(PngCrc { covered, at }) = &self.png_crc else {
-            return;
-        };
-        let Some(crc) = file.get(covered.clone()).map(crc32) else {
-            return;
-        };
-        if let Some(dst) = file.get_mut(*at..at + 4) {
-            dst.copy_from_slice(&crc.to_be_bytes());
+        if let Some(crc) = &self.png_crc {
+            crc.reseal(file);
         }
     }
 }
 
-/// Every EXIF block in the file, the one readers use first. Formats without EXIF support give
-/// none.
+/// Every EXIF block in the file, the one readers use first: JPEG APP1 segments that start
+/// `Exif\0`, PNG `eXIf` chunks and WebP `EXIF` chunks. Formats without EXIF support give none.
 pub(crate) fn exif_blocks(format: Format, file: &[u8]) -> Vec<ExifBlock> {
-    match format {
-        Format::Jpeg => jpeg(file),
-        Format::Png => png(file),
-        Format::Webp => webp(file),
-        _ => Vec::new(),
-    }
-}
-
-/// APP1 segments that start `Exif\0`, up to the start of the scan (metadata never follows it).
-fn jpeg(file: &[u8]) -> Vec<ExifBlock> {
-    let mut found = Vec::new();
-    if !file.starts_with(&[0xFF, 0xD8]) {
-        return found;
-    }
-    let mut pos = 2;
-    while file.get(pos) == Some(&0xFF) {
-        // Any number of 0xFF fill bytes may precede a marker.
-        while file.get(pos + 1) == Some(&0xFF) {
-            pos += 1;
-        }
-        let Some(&marker) = file.get(pos + 1) else {
-            break;
-        };
-        pos += 2;
-        match marker {
-            0x01 | 0xD0..=0xD8 => continue,
-            0xD9 | 0xDA => break,
-            _ => {}
-        }
-        let Some(len) = file
-            .get(pos..pos + 2)
-            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
-        else {
-            break;
-        };
-        if len < 2 {
-            break;
-        }
-        // A segment cut short by truncation still holds whatever EXIF it has.
-        let payload = pos + 2..(pos + len).min(file.len());
-        if marker == 0xE1
-            && file
-                .get(payload.clone())
-                .is_some_and(|p| p.starts_with(b"Exif\0"))
-        {
-            let tiff = payload.start + EXIF_PREFIX.len()..payload.end;
-            if is_tiff(file, &tiff) {
-                found.push(ExifBlock {
-                    tiff,
-                    png_crc: None,
-                });
-            }
-        }
-        pos += len;
-    }
-    found
-}
-
-/// `eXIf` chunks, with their CRC.
-fn png(file: &[u8]) -> Vec<ExifBlock> {
-    let mut found = Vec::new();
-    if !file.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return found;
-    }
-    let mut pos = 8;
-    while let Some(head) = file.get(pos..pos + 8) {
-        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
-        let Some(data_end) = usize::try_from(len)
-            .ok()
-            .and_then(|l| (pos + 8).checked_add(l))
-        else {
-            break;
-        };
-        if data_end.saturating_add(4) > file.len() {
-            break;
-        }
-        let kind = &head[4..8];
-        if kind == b"eXIf" {
-            if let Some(tiff) = strip_prefix(file, pos + 8..data_end) {
-                let png_crc = Some(PngCrc {
-                    covered: pos + 4..data_end,
-                    at: data_end,
-                });
-                found.push(ExifBlock { tiff, png_crc });
-            }
-        }
-        if kind == b"IEND" {
-            break;
-        }
-        pos = data_end + 4;
-    }
-    found
-}
-
-/// RIFF `EXIF` chunks (no checksum; chunks are padded to an even length).
-fn webp(file: &[u8]) -> Vec<ExifBlock> {
-    let mut found = Vec::new();
-    if file.len() < 12 || &file[..4] != b"RIFF" || &file[8..12] != b"WEBP" {
-        return found;
-    }
-    let mut pos = 12;
-    while let Some(head) = file.get(pos..pos + 8) {
-        let len = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
-        let Some(data_end) = usize::try_from(len)
-            .ok()
-            .and_then(|l| (pos + 8).checked_add(l))
-        else {
-            break;
-        };
-        if &head[..4] == b"EXIF" {
-            if let Some(tiff) = strip_prefix(file, pos + 8..data_end.min(file.len())) {
-                found.push(ExifBlock {
-                    tiff,
-                    png_crc: None,
-                });
-            }
-        }
-        pos = data_end.saturating_add(usize::from(len % 2 == 1));
-    }
-    found
+    segments(format, file)
+        .into_iter()
+        .filter_map(|s| {
+            let tiff = match s.kind {
+                Kind::Jpeg(0xE1) => {
+                    let payload = file.get(s.data.clone())?;
+                    if !payload.starts_with(b"Exif\0") {
+                        return None;
+                    }
+                    let tiff = s.data.start + EXIF_PREFIX.len()..s.data.end;
+                    is_tiff(file, &tiff).then_some(tiff)?
+                }
+                Kind::Png(k) if &k == b"eXIf" => strip_prefix(file, s.data)?,
+                Kind::Riff(k) if &k == b"EXIF" => strip_prefix(file, s.data)?,
+                _ => return None,
+            };
+            Some(ExifBlock {
+                tiff,
+                png_crc: s.crc,
+            })
+        })
+        .collect()
 }
 
 fn strip_prefix(file: &[u8], payload: Range<usize>) -> Option<Range<usize>> {
@@ -184,6 +72,7 @@ fn is_tiff(file: &[u8], range: &Range<usize>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crc::crc32;
 
     const TIFF: &[u8] = b"II\x2a\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00";
 
@@ -202,17 +91,17 @@ mod tests {
         f.extend_from_slice(b"Exif\0\0");
         f.extend_from_slice(TIFF);
         f.extend_from_slice(&[0xFF, 0xDA, 0, 2, 0xFF, 0xE1, 0, 9]);
-        let blocks = jpeg(&f);
+        let blocks = exif_blocks(Format::Jpeg, &f);
         assert_eq!(blocks.len(), 1);
         assert_eq!(&f[blocks[0].tiff.clone()], TIFF);
     }
 
     #[test]
     fn truncated_and_garbage_jpegs_find_nothing_and_stop() {
-        assert!(jpeg(&[0xFF, 0xD8, 0xFF]).is_empty());
-        assert!(jpeg(&[0xFF, 0xD8, 0xFF, 0xE1, 0, 0]).is_empty());
-        assert!(jpeg(&[0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF, b'E']).is_empty());
-        assert!(jpeg(&[0xFF; 64]).is_empty());
+        assert!(exif_blocks(Format::Jpeg, &[0xFF, 0xD8, 0xFF]).is_empty());
+        assert!(exif_blocks(Format::Jpeg, &[0xFF, 0xD8, 0xFF, 0xE1, 0, 0]).is_empty());
+        assert!(exif_blocks(Format::Jpeg, &[0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF, b'E']).is_empty());
+        assert!(exif_blocks(Format::Jpeg, &[0xFF; 64]).is_empty());
     }
 
     #[test]
@@ -222,14 +111,14 @@ mod tests {
             f.extend(png_chunk(b"IHDR", &[0; 13]));
             f.extend(png_chunk(b"eXIf", &payload));
             f.extend(png_chunk(b"IEND", &[]));
-            let blocks = png(&f);
+            let blocks = exif_blocks(Format::Png, &f);
             assert_eq!(blocks.len(), 1);
             assert_eq!(&f[blocks[0].tiff.clone()], TIFF);
             let before = f.clone();
             f[blocks[0].tiff.start + 8] = 0x55;
             blocks[0].reseal(&mut f);
             let chunk_start = 8 + 25;
-            assert_eq!(png(&f).len(), 1);
+            assert_eq!(exif_blocks(Format::Png, &f).len(), 1);
             let crc_at = chunk_start + 8 + payload.len();
             assert_ne!(f[crc_at..crc_at + 4], before[crc_at..crc_at + 4]);
             assert_eq!(
@@ -246,7 +135,7 @@ mod tests {
         f.extend_from_slice(b"EXIF");
         f.extend_from_slice(&(TIFF.len() as u32).to_le_bytes());
         f.extend_from_slice(TIFF);
-        let blocks = webp(&f);
+        let blocks = exif_blocks(Format::Webp, &f);
         assert_eq!(blocks.len(), 1);
         assert_eq!(&f[blocks[0].tiff.clone()], TIFF);
     }
@@ -254,9 +143,9 @@ mod tests {
     #[test]
     fn non_tiff_payloads_are_ignored() {
         let mut f = b"RIFF\0\0\0\0WEBPEXIF\x04\0\0\0abcd".to_vec();
-        assert!(webp(&f).is_empty());
+        assert!(exif_blocks(Format::Webp, &f).is_empty());
         f.truncate(10);
-        assert!(webp(&f).is_empty());
+        assert!(exif_blocks(Format::Webp, &f).is_empty());
         assert!(exif_blocks(Format::Gif, b"GIF89a").is_empty());
     }
 }

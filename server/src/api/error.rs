@@ -1,0 +1,102 @@
+//! Every API failure becomes the Chevereto error shape here, and only here.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use upstage_core::ItemError;
+use upstage_sdk::ErrorCode;
+
+use super::ResponseFormat;
+
+/// A failure as the client sees it: the reference's message and code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+    pub code: i64,
+    /// Errors about the API version are JSON whatever `format` asked for.
+    pub force_json: bool,
+}
+
+impl ApiError {
+    pub fn bad(message: impl Into<String>, code: i64) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+            code,
+            force_json: false,
+        }
+    }
+
+    /// Internal failures never leak details to the client; the cause is logged with the request id.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!("internal error: {cause}");
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: "Internal server error".into(),
+            code: 500,
+            force_json: false,
+        }
+    }
+
+    pub fn busy() -> Self {
+        ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: "Server busy: too many uploads are being processed, try again shortly".into(),
+            code: 503,
+            force_json: false,
+        }
+    }
+
+    /// How a pipeline failure reads to an API client (reference messages where one exists).
+    pub fn from_item(e: &ItemError, max_bytes_text: &str) -> Self {
+        match e.code {
+            ErrorCode::TooLarge => ApiError::bad(format!("File too big - max {max_bytes_text}"), 400),
+            ErrorCode::EmptyFile | ErrorCode::UnsupportedFormat | ErrorCode::Truncated | ErrorCode::Corrupt => {
+                ApiError::bad("Can't get target upload source info", 610)
+            }
+            ErrorCode::WidthTooLarge => ApiError::bad("Target width is greater than the original image width", 610),
+            ErrorCode::TooManyPixels | ErrorCode::TooManyFrames | ErrorCode::InvalidOption => {
+                ApiError::bad(e.message.clone(), 400)
+            }
+            ErrorCode::CodecUnavailable => ApiError::bad(format!("Unavailable image format: {}", e.message), 613),
+            _ => ApiError::internal(e),
+        }
+    }
+
+    fn status_txt(&self) -> &'static str {
+        self.status.canonical_reason().unwrap_or("Error")
+    }
+
+    pub fn into_response_as(self, format: ResponseFormat) -> Response {
+        let mut resp = match format {
+            ResponseFormat::Txt | ResponseFormat::Redirect if !self.force_json => {
+                // Plain text with a failing status (the reference sends 200, which makes clients
+                // print the error as if it were a URL).
+                (self.status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], self.message.clone())
+                    .into_response()
+            }
+            _ => {
+                let body = json!({
+                    "status_code": self.status.as_u16(),
+                    "error": {"message": self.message, "code": self.code},
+                    "status_txt": self.status_txt(),
+                });
+                (
+                    self.status,
+                    [(header::CONTENT_TYPE, HeaderValue::from_static(super::JSON_UTF8))],
+                    body.to_string(),
+                )
+                    .into_response()
+            }
+        };
+        super::no_cache(resp.headers_mut());
+        resp
+    }
+}
+
+impl From<crate::db::DbError> for ApiError {
+    fn from(e: crate::db::DbError) -> Self {
+        ApiError::internal(e)
+    }
+}

@@ -1,0 +1,64 @@
+//! `/api/1/upload`: the Chevereto API V1.1 endpoint.
+
+mod base64;
+mod error;
+mod expiration;
+mod options;
+mod params;
+mod response;
+mod tags;
+mod upload;
+mod url_guard;
+pub mod url_source;
+
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::routing::{any, get};
+use axum::Router;
+
+pub use error::ApiError;
+pub use response::{build as build_image_json, format_bytes, html_escape, ImageJson};
+
+use crate::state::Shared;
+
+pub const JSON_UTF8: &str = "application/json; charset=UTF-8";
+
+/// `format`: anything but `txt` and `redirect` is JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseFormat {
+    Json,
+    Txt,
+    Redirect,
+}
+
+impl ResponseFormat {
+    pub fn parse(v: Option<&str>) -> Self {
+        match v {
+            Some("txt") => ResponseFormat::Txt,
+            Some("redirect") => ResponseFormat::Redirect,
+            _ => ResponseFormat::Json,
+        }
+    }
+}
+
+/// The reference sends API responses uncacheable.
+pub fn no_cache(h: &mut HeaderMap) {
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store, no-cache, must-revalidate"));
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    h.insert(header::EXPIRES, HeaderValue::from_static("0"));
+}
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/api/1/openapi.json", get(openapi))
+        .route("/api", any(upload::missing_version))
+        .route("/api/", any(upload::missing_version))
+        .route("/api/{version}", any(upload::missing_action))
+        .route("/api/{version}/", any(upload::missing_action))
+        .route("/api/{version}/{action}", any(upload::handle))
+        .route("/api/{version}/{action}/", any(upload::handle))
+        .route("/api/{version}/{action}/{*rest}", any(upload::handle_extra))
+}
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], include_str!("openapi.json"))
+}

@@ -1,0 +1,342 @@
+//! The upload handler: the reference's order of checks (§4), then processing, storing, the row,
+//! and the response in the asked format.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, NaiveDateTime, Utc};
+use serde::Serialize;
+use upstage_core::Input;
+use upstage_sdk::{MediaKind, OutputKind};
+
+use super::base64::{decode as decode_base64, looks_like_url, Decoded};
+use super::params::{collect, Params};
+use super::{options, response, ApiError, ResponseFormat};
+use crate::auth::{random_hex, secrets_equal, Caller};
+use crate::db::{fmt_date, ImageRow};
+use super::url_source::{fetch, UrlPolicy};
+use crate::processing::{md5_file, Processed};
+use crate::state::{AppState, Shared};
+
+pub async fn missing_version() -> Response {
+    ApiError::bad("No version provided", 100).into_response_as(ResponseFormat::Json)
+}
+
+pub async fn missing_action() -> Response {
+    ApiError::bad("No action provided", 100).into_response_as(ResponseFormat::Json)
+}
+
+/// Extra path segments are ignored, as by the reference's router.
+pub async fn handle_extra(
+    state: State<Shared>,
+    Path((version, action, _rest)): Path<(String, String, String)>,
+    req: Request,
+) -> Response {
+    run(state.0, version, action, req).await
+}
+
+pub async fn handle(state: State<Shared>, Path((version, action)): Path<(String, String)>, req: Request) -> Response {
+    run(state.0, version, action, req).await
+}
+
+async fn run(state: Shared, version: String, action: String, req: Request) -> Response {
+    let query_format = ResponseFormat::parse(
+        req.uri().query().and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "format").map(|(_, v)| v.into_owned())).as_deref(),
+    );
+    let method = req.method().clone();
+    let header_key = req.headers().get("x-api-key").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+    let params = match collect(req, &state).await {
+        Ok(p) => p,
+        Err(e) => return e.into_response_as(query_format),
+    };
+    let format = ResponseFormat::parse(params.raw("format"));
+    let imgbb = params.raw("image").is_some();
+    match upload(&state, &params, &version, &action, header_key, &method, &ip).await {
+        Ok((row, tags, token)) => success(&state, &row, &tags, &token, format, imgbb),
+        Err(e) => e.into_response_as(format),
+    }
+}
+
+async fn authenticate(state: &AppState, key: &str) -> Result<Caller, ApiError> {
+    if let Some(user) = state.keys.user_for(&state.db, &state.ids, key).await? {
+        return Ok(Caller::User(user));
+    }
+    if !state.cfg.guest.enabled {
+        return Err(ApiError::bad("Invalid API key.", 100));
+    }
+    match state.cfg.guest.key.as_deref().filter(|k| !k.is_empty()) {
+        None => Err(ApiError::bad("API V1 public key can't be null. Go to /dashboard and set the Guest API key.", 0)),
+        Some(guest) if secrets_equal(guest, key) => Ok(Caller::Guest),
+        Some(_) => Err(ApiError::bad("Invalid API key.", 100)),
+    }
+}
+
+async fn flood_check(state: &AppState, caller: &Caller, ip: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+    let f = &state.cfg.flood;
+    if !f.enabled || (f.exempt_admins && caller.is_admin()) {
+        return Ok(());
+    }
+    let windows = [
+        (f.per_minute, Duration::minutes(1), "minute"),
+        (f.per_hour, Duration::hours(1), "hour"),
+        (f.per_day, Duration::days(1), "day"),
+        (f.per_week, Duration::weeks(1), "week"),
+        (f.per_month, Duration::days(30), "month"),
+    ];
+    for (limit, span, name) in windows {
+        if limit > 0 && state.db.uploads_since(ip, &fmt_date(now - span)).await? >= limit {
+            return Err(ApiError::bad(format!("Flooding detected. You can only upload {limit} images per {name}"), 130));
+        }
+    }
+    Ok(())
+}
+
+/// The default title: the file's base name with runs of `-`, `_` and spaces as one space.
+fn title_from_name(name: &str) -> Option<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
+    let t = stem.split(|c: char| c == '-' || c == '_' || c.is_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then(|| t.chars().take(100).collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn upload(
+    state: &AppState,
+    p: &Params,
+    version: &str,
+    action: &str,
+    header_key: Option<String>,
+    method: &Method,
+    ip: &str,
+) -> Result<(ImageRow, Vec<String>, String), ApiError> {
+    // A present header wins even when empty (reference §2.1).
+    let key = header_key.or_else(|| p.raw("key").map(str::to_owned)).unwrap_or_default();
+    if key.is_empty() {
+        return Err(ApiError::bad("No key provided", 100));
+    }
+    if version != "1" {
+        return Err(ApiError { force_json: true, ..ApiError::bad("Invalid API version.", 110) });
+    }
+    let caller = authenticate(state, &key).await?;
+    if action != "upload" {
+        return Err(ApiError::bad("Invalid API action", 120));
+    }
+    let text_source = p.raw("source").filter(|s| !s.is_empty()).or_else(|| p.raw("image").filter(|s| !s.is_empty()));
+    let mut downloaded = None;
+    let (input, raw_md5) = match (&p.file, text_source) {
+        (Some(f), _) => (Input::from_path(f.path.to_path_buf()).named(&f.client_name), f.md5.clone()),
+        (None, Some(text)) if looks_like_url(text) => {
+            if !caller.is_admin() || !state.cfg.url_uploads.enabled {
+                return Err(ApiError::bad("URL uploading is disabled", 403));
+            }
+            let policy = UrlPolicy {
+                max_bytes: state.limits().max_bytes,
+                timeout: std::time::Duration::from_secs(state.cfg.url_uploads.timeout_seconds),
+                max_redirects: state.cfg.url_uploads.max_redirects,
+                allow: state.cfg.url_uploads.allow.clone(),
+            };
+            let fetched = fetch(text.trim(), &policy, &state.temp_dir)
+                .await
+                .map_err(|e| ApiError::bad(format!("Curl error {e}"), 0))?;
+            // Owned from here on: removed when the request ends, whatever happens.
+            downloaded = Some(tempfile::TempPath::from_path(&fetched.path));
+            let md5 = md5_file(&fetched.path).map_err(ApiError::internal)?;
+            let name = if fetched.file_name.is_empty() { random_hex(6) } else { fetched.file_name.clone() };
+            (Input::from_path(fetched.path.clone()).named(&name), md5)
+        }
+        (None, Some(text)) => {
+            if method != Method::POST {
+                return Err(ApiError::bad("Upload using base64 source must be done using POST method.", 130));
+            }
+            match decode_base64(text) {
+                Decoded::Invalid => return Err(ApiError::bad("Invalid base64 string", 120)),
+                Decoded::Empty => return Err(ApiError::bad("Empty source", 130)),
+                Decoded::Bytes(bytes) => {
+                    let ext = upstage_core::sniff(&bytes).map(|f| format!(".{}", f.extension())).unwrap_or_default();
+                    let md5 = hex::encode(<md5::Md5 as md5::Digest>::digest(&bytes));
+                    (Input::from_bytes(format!("{}{ext}", random_hex(6)), bytes), md5)
+                }
+            }
+        }
+        (None, None) => return Err(ApiError::bad("Empty upload source", 130)),
+    };
+    let now = Utc::now().naive_utc();
+    if state.cfg.duplicate_check && !caller.is_admin() && state.db.is_duplicate(&raw_md5, ip, &fmt_date(now - Duration::days(1))).await? {
+        return Err(ApiError::bad("Duplicated upload", 101));
+    }
+    flood_check(state, &caller, ip, now).await?;
+    let opts = options::read(p, &caller, state, now).await?;
+    let client_name = input.client_name.clone();
+    let input = input.with_options(opts.upload.clone());
+    let use_file_date = opts.upload.use_file_date;
+    let tz = state.tz;
+    let filing = Box::new(move |ctx: &upstage_sdk::ItemContext| match ctx.meta.date_taken {
+        Some(d) if use_file_date => d.utc().map(|u| u.naive_utc()).unwrap_or_else(|| {
+            // No recorded offset: the camera clock is taken to be in the site time zone.
+            chrono::TimeZone::from_local_datetime(&tz, &d.local).earliest().map_or(now, |t| t.naive_utc())
+        }),
+        _ => now,
+    });
+    let processed = state
+        .processor
+        .process(input, state.storage_mode, tz, filing)
+        .await
+        .map_err(|e| e.map_or_else(|api| api, |item| ApiError::from_item(&item, &state.max_bytes_text())))?;
+    let token = random_hex(24);
+    let row = new_row(state, &processed, &opts, &caller, &client_name, ip, &token);
+    let id = match state.db.insert_image(&row).await {
+        Ok(id) => id,
+        Err(e) => {
+            remove_files(state, &processed);
+            return Err(e.into());
+        }
+    };
+    if !opts.upload.tags.is_empty() {
+        state.db.tag_image(id, &opts.upload.tags).await?;
+    }
+    drop(downloaded);
+    Ok((ImageRow { id, ..row }, opts.upload.tags, token))
+}
+
+fn remove_files(state: &AppState, p: &Processed) {
+    for f in &p.stored.files {
+        if let Err(e) = upstage_storage::Storage::delete(state.storage.as_ref(), &f.key) {
+            tracing::warn!(key = %f.key, "could not remove an orphaned file: {e}");
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_row(
+    state: &AppState,
+    pr: &Processed,
+    opts: &options::ApiOptions,
+    caller: &Caller,
+    client_name: &str,
+    ip: &str,
+    token: &str,
+) -> ImageRow {
+    let local = chrono::TimeZone::from_utc_datetime(&state.tz, &pr.filed_gmt).naive_local();
+    let medium = pr.stored.file(OutputKind::Medium);
+    let mut chain = 4 | 1;
+    if medium.is_some() {
+        chain |= 2;
+    }
+    if pr.stored.file(OutputKind::Frame).is_some() {
+        chain |= 16;
+    }
+    let title = opts.upload.title.clone().or_else(|| pr.exif_title.clone()).or_else(|| title_from_name(client_name));
+    let description = opts.upload.description.clone().or_else(|| pr.exif_description.clone());
+    ImageRow {
+        id: 0,
+        name: pr.stored.name.clone(),
+        extension: pr.stored.extension.clone(),
+        folder: pr.stored.folder.clone(),
+        size: pr.size_of(OutputKind::Main),
+        width: i64::from(pr.width),
+        height: i64::from(pr.height),
+        date: fmt_date(local),
+        date_gmt: fmt_date(pr.filed_gmt),
+        title,
+        description,
+        nsfw: i64::from(opts.upload.nsfw),
+        storage_mode: match state.storage_mode {
+            upstage_storage::StorageMode::Datefolder => "datefolder".into(),
+            upstage_storage::StorageMode::Direct => "direct".into(),
+        },
+        md5: pr.md5.clone(),
+        source_md5: pr.source_md5.clone(),
+        original_filename: client_name.to_owned(),
+        original_exifdata: None,
+        views: 0,
+        likes: 0,
+        category_id: opts.category_id,
+        chain,
+        thumb_size: pr.size_of(OutputKind::Thumb),
+        medium_size: pr.size_of(OutputKind::Medium),
+        medium_width: medium.map_or(0, |m| i64::from(m.width)),
+        medium_height: medium.map_or(0, |m| i64::from(m.height)),
+        frame_size: pr.size_of(OutputKind::Frame),
+        expiration_date_gmt: opts.expiration_gmt.map(fmt_date),
+        is_animated: i64::from(pr.is_animated),
+        is_approved: 1,
+        is_360: 0,
+        duration: pr.duration as i64,
+        kind: match pr.format.kind() {
+            MediaKind::Image => "image".into(),
+            MediaKind::Video => "video".into(),
+        },
+        user_id: caller.user_id(),
+        album_id: opts.album_id,
+        uploader_ip: ip.to_owned(),
+        delete_hash: crate::auth::hash_secret(token),
+    }
+}
+
+#[derive(Serialize)]
+struct Success<'a> {
+    message: &'a str,
+    code: u16,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    status_code: u16,
+    success: Success<'a>,
+    image: &'a response::ImageJson,
+    status_txt: &'a str,
+}
+
+#[derive(Serialize)]
+struct ImgbbEnvelope<'a> {
+    status_code: u16,
+    status: u16,
+    success: Success<'a>,
+    data: &'a response::ImageJson,
+    status_txt: &'a str,
+}
+
+fn success(state: &AppState, row: &ImageRow, tags: &[String], token: &str, format: ResponseFormat, imgbb: bool) -> Response {
+    let mut image = response::build(row, tags, state, Some(token));
+    let mut resp = match format {
+        ResponseFormat::Txt => (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], image.url.clone()).into_response(),
+        ResponseFormat::Redirect => {
+            let mut r = StatusCode::FOUND.into_response();
+            if let Ok(v) = HeaderValue::from_str(&image.path_viewer) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        ResponseFormat::Json => {
+            let ok = Success { message: "file uploaded", code: 200 };
+            let body = if imgbb {
+                image.id = Some(image.id_encoded.clone());
+                serde_json::to_string(&ImgbbEnvelope { status_code: 200, status: 200, success: ok, data: &image, status_txt: "OK" })
+            } else {
+                serde_json::to_string(&Envelope { status_code: 200, success: ok, image: &image, status_txt: "OK" })
+            };
+            match body {
+                Ok(b) => ([(header::CONTENT_TYPE, super::JSON_UTF8)], b).into_response(),
+                Err(e) => return ApiError::internal(e).into_response_as(format),
+            }
+        }
+    };
+    super::no_cache(resp.headers_mut());
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn titles_from_file_names() {
+        assert_eq!(super::title_from_name("my_photo-01.jpg").as_deref(), Some("my photo 01"));
+        assert_eq!(super::title_from_name("Badgers _ animated music video _ MrWeebl.mp4").as_deref(), Some("Badgers animated music video MrWeebl"));
+        assert_eq!(super::title_from_name("___.png"), None);
+    }
+}

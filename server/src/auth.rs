@@ -1,0 +1,127 @@
+//! API keys: `chv_<encoded id>_<128 hex>` as the reference makes them, stored as argon2 hashes.
+//! A verified key's sha256 is remembered per key id so argon2 runs once per key, not per upload;
+//! the key row (revocation) and its user are still read on every request.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::db::{Db, DbError, User};
+use crate::ids::IdCodec;
+
+/// Who is uploading.
+#[derive(Clone, Debug)]
+pub enum Caller {
+    User(User),
+    Guest,
+}
+
+impl Caller {
+    pub fn is_admin(&self) -> bool {
+        matches!(self, Caller::User(u) if u.admin())
+    }
+
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Caller::User(u) => Some(u.id),
+            Caller::Guest => None,
+        }
+    }
+}
+
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+pub fn hash_secret(secret: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+}
+
+pub fn verify_secret(secret: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .is_ok_and(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
+}
+
+/// Constant-time equality of two secrets (compared as digests so lengths leak nothing either).
+pub fn secrets_equal(a: &str, b: &str) -> bool {
+    let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    x.iter().zip(y.iter()).fold(0u8, |acc, (p, q)| acc | (p ^ q)) == 0
+}
+
+/// Create a key for `user_id`; the full key is returned once and only its hash is stored.
+pub async fn create_key(db: &Db, ids: &IdCodec, user_id: i64, name: &str) -> Result<String, DbError> {
+    let id = db.insert_key(user_id, name).await?;
+    let key = format!("chv_{}_{}", ids.encode(id as u64), random_hex(64));
+    let hash = {
+        let key = key.clone();
+        tokio::task::spawn_blocking(move || hash_secret(&key)).await.unwrap_or_default()
+    };
+    db.set_key_hash(id, &hash).await?;
+    Ok(key)
+}
+
+#[derive(Default)]
+pub struct KeyCache {
+    verified: Mutex<HashMap<i64, [u8; 32]>>,
+}
+
+impl KeyCache {
+    /// The user a user-format key belongs to, or `None` when it is not a valid, unrevoked key.
+    pub async fn user_for(&self, db: &Db, ids: &IdCodec, key: &str) -> Result<Option<User>, DbError> {
+        let mut parts = key.split('_');
+        let (Some("chv"), Some(enc), Some(_secret), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return Ok(None);
+        };
+        let Some(id) = ids.decode(enc).and_then(|i| i64::try_from(i).ok()) else {
+            return Ok(None);
+        };
+        let Some(row) = db.key(id).await? else { return Ok(None) };
+        if row.revoked != 0 {
+            return Ok(None);
+        }
+        let digest: [u8; 32] = Sha256::digest(key.as_bytes()).into();
+        let cached = self.verified.lock().ok().and_then(|m| m.get(&id).copied());
+        let ok = if cached == Some(digest) {
+            true
+        } else {
+            let (k, h) = (key.to_owned(), row.hash.clone());
+            let ok = tokio::task::spawn_blocking(move || verify_secret(&k, &h)).await.unwrap_or(false);
+            if ok {
+                if let Ok(mut m) = self.verified.lock() {
+                    m.insert(id, digest);
+                }
+            }
+            ok
+        };
+        if !ok {
+            return Ok(None);
+        }
+        db.user(row.user_id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_compare() {
+        let h = hash_secret("chv_x_abc");
+        assert!(verify_secret("chv_x_abc", &h));
+        assert!(!verify_secret("chv_x_abd", &h));
+        assert!(!verify_secret("chv_x_abc", "not a hash"));
+        assert!(secrets_equal("a", "a"));
+        assert!(!secrets_equal("a", "b"));
+        assert_eq!(random_hex(64).len(), 128);
+    }
+}

@@ -1,0 +1,148 @@
+//! Settings of the HTTP adapter (the `[server]` table of `upstage.toml`). Defaults follow the
+//! reference installer's, except where `decisions.md` chooses otherwise.
+
+use std::net::SocketAddr;
+
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    /// Base of every URL in responses; default `http://<listen>`.
+    pub public_url: Option<String>,
+    /// `sqlite://…` (default: `<data_dir>/upstage.db`) or `postgres://…`.
+    pub database_url: Option<String>,
+    /// Site time zone for `date` (IANA name); `date_gmt` is always UTC.
+    pub timezone: String,
+    /// Id padding for new sites (the salt is generated once and kept in the database).
+    pub id_padding: u64,
+    pub guest: GuestConfig,
+    /// Duplicate detection: same md5 from the same IP within 24 h (non-admin keys).
+    pub duplicate_check: bool,
+    pub flood: FloodConfig,
+    pub url_uploads: UrlUploadConfig,
+    pub processing: ProcessingConfig,
+    pub routes: RouteConfig,
+    /// Put the title in viewer URLs (`/image/my-title.AbC`).
+    pub seo_urls: bool,
+    /// Expired images are deleted by this many per sweep, every `sweep_seconds`.
+    pub sweep_seconds: u64,
+    pub sweep_batch: i64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            database_url: None,
+            timezone: "UTC".into(),
+            id_padding: 999,
+            guest: GuestConfig::default(),
+            duplicate_check: true,
+            flood: FloodConfig::default(),
+            url_uploads: UrlUploadConfig::default(),
+            processing: ProcessingConfig::default(),
+            routes: RouteConfig::default(),
+            seo_urls: true,
+            sweep_seconds: 60,
+            sweep_batch: 50,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GuestConfig {
+    /// Guest uploads with the public key (off by default, as in the reference).
+    pub enabled: bool,
+    pub key: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FloodConfig {
+    pub enabled: bool,
+    pub per_minute: i64,
+    pub per_hour: i64,
+    pub per_day: i64,
+    pub per_week: i64,
+    pub per_month: i64,
+    /// Admin keys are not counted (the reference counts them; a batch importer must not stall).
+    pub exempt_admins: bool,
+}
+
+impl Default for FloodConfig {
+    fn default() -> Self {
+        FloodConfig {
+            enabled: true,
+            per_minute: 50,
+            per_hour: 500,
+            per_day: 1000,
+            per_week: 5000,
+            per_month: 10000,
+            exempt_admins: true,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UrlUploadConfig {
+    /// URL sources (admin keys only) — off by default like the reference.
+    pub enabled: bool,
+    pub timeout_seconds: u64,
+    pub max_redirects: u8,
+    /// Networks URL sources may reach although they are not public (e.g. an intranet CDN).
+    pub allow: Vec<IpNet>,
+}
+
+impl Default for UrlUploadConfig {
+    fn default() -> Self {
+        UrlUploadConfig {
+            enabled: false,
+            timeout_seconds: 30,
+            max_redirects: 3,
+            allow: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProcessingConfig {
+    /// Uploads processed at once (CPU-bound; default: number of CPUs).
+    pub workers: usize,
+    /// Uploads allowed to wait for a worker; beyond that new uploads are refused at once.
+    pub queue: usize,
+    /// How long a waiting upload waits for a worker before it is refused.
+    pub wait_seconds: u64,
+}
+
+impl Default for ProcessingConfig {
+    fn default() -> Self {
+        ProcessingConfig {
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            queue: 64,
+            wait_seconds: 30,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RouteConfig {
+    pub image: String,
+    pub video: String,
+}
+
+impl Default for RouteConfig {
+    fn default() -> Self {
+        RouteConfig {
+            image: "image".into(),
+            video: "video".into(),
+        }
+    }
+}

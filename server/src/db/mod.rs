@@ -1,0 +1,92 @@
+//! Metadata in SQL through sqlx's `Any` driver: the same queries (`$n` placeholders, BIGINT ids,
+//! text dates, `RETURNING`) run on the embedded SQLite file and on PostgreSQL.
+
+mod albums;
+mod images;
+mod users;
+mod variables;
+
+use std::path::Path;
+
+use sqlx::any::{AnyPoolOptions, AnyConnectOptions};
+use sqlx::AnyPool;
+use std::str::FromStr;
+
+pub use albums::{Album, Category};
+pub use images::{ImageRow, NewImage};
+pub use users::{ApiKeyRow, User};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL {0:?} (use sqlite:… or postgres://…)")]
+    Scheme(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub kind: DbKind,
+}
+
+/// The default database: a SQLite file in the data dir.
+pub fn default_url(data_dir: &Path) -> String {
+    format!("sqlite://{}/upstage.db?mode=rwc", data_dir.display())
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let kind = if url.starts_with("sqlite:") {
+            DbKind::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            DbKind::Postgres
+        } else {
+            return Err(DbError::Scheme(url.to_owned()));
+        };
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool = AnyPoolOptions::new()
+            // SQLite serialises writers anyway; a few connections keep readers from waiting.
+            .max_connections(if kind == DbKind::Sqlite { 4 } else { 16 })
+            .connect_with(options)
+            .await?;
+        if kind == DbKind::Sqlite {
+            // WAL lets the file server read while an upload commits; busy_timeout rides out the
+            // short write locks instead of failing.
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+        }
+        let db = Db { pool, kind };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), DbError> {
+        match self.kind {
+            DbKind::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
+            DbKind::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+}
+
+/// Dates are stored like the reference's: `Y-m-d H:i:s`.
+pub fn fmt_date(d: chrono::NaiveDateTime) -> String {
+    d.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+pub fn parse_date(s: &str) -> Option<chrono::NaiveDateTime> {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").ok()
+}
+
+pub fn now_gmt() -> String {
+    fmt_date(chrono::Utc::now().naive_utc())
+}

@@ -1,0 +1,110 @@
+use super::{now_gmt, Db, DbError};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub is_admin: i64,
+}
+
+impl User {
+    pub fn admin(&self) -> bool {
+        self.is_admin != 0
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub hash: String,
+    pub date_gmt: String,
+    pub revoked: i64,
+}
+
+impl Db {
+    pub async fn user_count(&self) -> Result<i64, DbError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
+    }
+
+    pub async fn user_by_name(&self, name: &str) -> Result<Option<User>, DbError> {
+        Ok(sqlx::query_as("SELECT id, username, is_admin FROM users WHERE username = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn user(&self, id: i64) -> Result<Option<User>, DbError> {
+        Ok(sqlx::query_as("SELECT id, username, is_admin FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn create_user(&self, name: &str, admin: bool) -> Result<User, DbError> {
+        Ok(sqlx::query_as(
+            "INSERT INTO users (username, is_admin, date_gmt) VALUES ($1, $2, $3) \
+             RETURNING id, username, is_admin",
+        )
+        .bind(name)
+        .bind(i64::from(admin))
+        .bind(now_gmt())
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Insert a key row with a placeholder hash; the caller derives the key from the id (the key
+    /// embeds its encoded id) and then stores the hash with [`Db::set_key_hash`].
+    pub async fn insert_key(&self, user_id: i64, name: &str) -> Result<i64, DbError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO api_keys (user_id, name, hash, date_gmt) VALUES ($1, $2, '', $3) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(now_gmt())
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    pub async fn set_key_hash(&self, id: i64, hash: &str) -> Result<(), DbError> {
+        sqlx::query("UPDATE api_keys SET hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn key(&self, id: i64) -> Result<Option<ApiKeyRow>, DbError> {
+        Ok(sqlx::query_as(
+            "SELECT id, user_id, name, hash, date_gmt, revoked FROM api_keys WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    pub async fn keys(&self) -> Result<Vec<(ApiKeyRow, User)>, DbError> {
+        let rows: Vec<ApiKeyRow> = sqlx::query_as(
+            "SELECT id, user_id, name, hash, date_gmt, revoked FROM api_keys ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for k in rows {
+            if let Some(u) = self.user(k.user_id).await? {
+                out.push((k, u));
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn revoke_key(&self, id: i64) -> Result<bool, DbError> {
+        let r = sqlx::query("UPDATE api_keys SET revoked = 1 WHERE id = $1 AND revoked = 0")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected() > 0)
+    }
+}

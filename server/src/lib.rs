@@ -1,0 +1,125 @@
+//! The HTTP adapter: Chevereto's API V1.1 upload endpoint (`/api/1/upload`) and the routes its
+//! responses point at, on axum + tokio, with metadata in SQL (sqlx) and files in a storage backend.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod ids;
+mod processing;
+mod state;
+pub mod sweeper;
+mod urls;
+pub mod web;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use upstage_core::Pipeline;
+use upstage_storage::StorageMode;
+use upstage_storage_local::LocalStorage;
+
+pub use config::ServerConfig;
+pub use state::{AppState, Shared};
+
+/// What the binary hands the server.
+pub struct ServeOptions {
+    pub cfg: ServerConfig,
+    pub data_dir: PathBuf,
+    pub pipeline: Pipeline,
+    pub storage_mode: StorageMode,
+    pub medium_size: u32,
+    pub thumb_size: (u32, u32),
+}
+
+/// Open the database and storage, and build the shared state.
+pub async fn build_state(opts: ServeOptions) -> anyhow::Result<Shared> {
+    let ServeOptions { cfg, data_dir, pipeline, storage_mode, medium_size, thumb_size } = opts;
+    std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    let temp_dir = data_dir.join("tmp");
+    std::fs::create_dir_all(&temp_dir)?;
+    let url = cfg.database_url.clone().unwrap_or_else(|| db::default_url(&data_dir));
+    let db = db::Db::connect(&url).await.with_context(|| format!("opening database {url}"))?;
+    let salt = db.variable_or_init("crypt_salt", &auth::random_hex(4)).await?;
+    let padding: u64 = db
+        .variable_or_init("id_padding", &cfg.id_padding.to_string())
+        .await?
+        .parse()
+        .context("id_padding variable")?;
+    let storage = Arc::new(LocalStorage::new(&data_dir)?);
+    let processor = processing::Processor::new(
+        pipeline,
+        storage.clone(),
+        cfg.processing.workers,
+        cfg.processing.queue,
+        Duration::from_secs(cfg.processing.wait_seconds),
+    );
+    let base_url = cfg
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", cfg.listen))
+        .trim_end_matches('/')
+        .to_owned();
+    let base_path = url::Url::parse(&base_url)
+        .context("public_url must be an absolute URL")?
+        .path()
+        .trim_end_matches('/')
+        .to_owned();
+    let tz: chrono_tz::Tz = cfg.timezone.parse().map_err(|e| anyhow::anyhow!("timezone {:?}: {e}", cfg.timezone))?;
+    Ok(Arc::new(AppState {
+        ids: ids::IdCodec::new(&salt, padding),
+        keys: auth::KeyCache::default(),
+        cfg,
+        db,
+        storage,
+        processor,
+        base_url,
+        base_path,
+        tz,
+        storage_mode,
+        medium_size,
+        thumb_size,
+        temp_dir,
+    }))
+}
+
+pub fn router(state: Shared) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(web::routes(&state))
+        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Create the first admin and its key when the database has no user yet. Returns the new key,
+/// which is shown once and never stored in clear.
+pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
+    if state.db.user_count().await? > 0 {
+        return Ok(None);
+    }
+    let user = state.db.create_user("admin", true).await?;
+    Ok(Some(auth::create_key(&state.db, &state.ids, user.id, "first start").await?))
+}
+
+/// Serve until Ctrl-C. `on_ready` gets the bound address (port 0 picks a free one).
+pub async fn serve(state: Shared, on_ready: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(state.cfg.listen)
+        .await
+        .with_context(|| format!("listening on {}", state.cfg.listen))?;
+    on_ready(listener.local_addr()?);
+    sweeper::spawn(state.clone());
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

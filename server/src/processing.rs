@@ -1,0 +1,147 @@
+//! Uploads are processed on the core pipeline off the async runtime, `workers` at a time. A full
+//! pool makes new uploads wait (on disk, not in memory) for a bounded time, and past a bounded
+//! queue they are refused at once: memory never grows with the request rate.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use md5::{Digest, Md5};
+use tokio::sync::Semaphore;
+use upstage_core::{Input, ItemError, Pipeline};
+use upstage_sdk::{DateTaken, ErrorCode, Format, ItemContext, OutputKind};
+use upstage_storage::{store_item, Storage, StoreOptions, StoredItem};
+
+use crate::api::ApiError;
+
+/// What the API keeps of a processed, stored item.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    pub stored: StoredItem,
+    pub format: Format,
+    pub width: u32,
+    pub height: u32,
+    pub md5: String,
+    /// md5 of the upload before a resize; `None` when the main file was not resized.
+    pub source_md5: Option<String>,
+    pub is_animated: bool,
+    pub duration: u64,
+    pub date_taken: Option<DateTaken>,
+    pub exif_title: Option<String>,
+    pub exif_description: Option<String>,
+    /// The UTC date the item was filed under.
+    pub filed_gmt: chrono::NaiveDateTime,
+}
+
+impl Processed {
+    pub fn size_of(&self, kind: OutputKind) -> i64 {
+        self.stored.file(kind).map_or(0, |f| f.bytes as i64)
+    }
+}
+
+pub struct Processor {
+    pipeline: Arc<Pipeline>,
+    storage: Arc<dyn Storage>,
+    running: Arc<Semaphore>,
+    waiting: Arc<Semaphore>,
+    wait: Duration,
+}
+
+/// Decides the filing date from the processed item (upload time, or the date taken).
+pub type FilingDate = Box<dyn FnOnce(&ItemContext) -> chrono::NaiveDateTime + Send>;
+
+impl Processor {
+    pub fn new(pipeline: Pipeline, storage: Arc<dyn Storage>, workers: usize, queue: usize, wait: Duration) -> Self {
+        Processor {
+            pipeline: Arc::new(pipeline),
+            storage,
+            running: Arc::new(Semaphore::new(workers.max(1))),
+            waiting: Arc::new(Semaphore::new(queue.max(1))),
+            wait,
+        }
+    }
+
+    pub fn limits(&self) -> &upstage_core::Limits {
+        self.pipeline.limits()
+    }
+
+    pub async fn process(
+        &self,
+        input: Input,
+        mode: upstage_storage::StorageMode,
+        tz: chrono_tz::Tz,
+        filing: FilingDate,
+    ) -> Result<Processed, Result<ItemError, ApiError>> {
+        let queued = self.waiting.clone().try_acquire_owned().map_err(|_| Err(ApiError::busy()))?;
+        let permit = tokio::time::timeout(self.wait, self.running.clone().acquire_owned())
+            .await
+            .map_err(|_| Err(ApiError::busy()))?
+            .map_err(|_| Err(ApiError::busy()))?;
+        drop(queued);
+        let pipeline = self.pipeline.clone();
+        let storage = self.storage.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            run(&pipeline, storage.as_ref(), input, mode, tz, filing)
+        });
+        match job.await {
+            Ok(r) => r.map_err(Ok),
+            Err(e) => Err(Err(ApiError::internal(format!("processing task failed: {e}")))),
+        }
+    }
+}
+
+fn md5_hex(bytes: &[u8]) -> String {
+    hex::encode(Md5::digest(bytes))
+}
+
+fn run(
+    pipeline: &Pipeline,
+    storage: &dyn Storage,
+    input: Input,
+    mode: upstage_storage::StorageMode,
+    tz: chrono_tz::Tz,
+    filing: FilingDate,
+) -> Result<Processed, ItemError> {
+    let ctx = pipeline.run(input)?;
+    let filed_gmt = filing(&ctx);
+    let local_day = chrono::TimeZone::from_utc_datetime(&tz, &filed_gmt).date_naive();
+    let stored = store_item(storage, &ctx, &StoreOptions::new(mode, local_day))
+        .map_err(|e| ItemError::new(ErrorCode::Storage, e.to_string()))?;
+    let (width, height) = ctx.main_size();
+    let (md5, source_md5) = match &ctx.outputs.main {
+        Some(main) => (md5_hex(&main.bytes), Some(md5_hex(&ctx.original))),
+        None => (md5_hex(&ctx.original), None),
+    };
+    Ok(Processed {
+        format: ctx.main_format(),
+        width,
+        height,
+        md5,
+        source_md5,
+        is_animated: ctx.meta.is_animated,
+        duration: 0,
+        date_taken: ctx.meta.date_taken,
+        exif_title: ctx.meta.title.clone(),
+        exif_description: ctx.meta.description.clone(),
+        filed_gmt,
+        stored,
+    })
+}
+
+/// md5 of a file, for duplicate detection on the raw upload before any processing.
+pub fn md5_file(path: &std::path::Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Md5::new();
+    std::io::copy(&mut f, &mut h)?;
+    Ok(hex::encode(h.finalize()))
+}
+
+/// A temp file that is removed when dropped, unless kept.
+pub type TempFile = tempfile::TempPath;
+
+pub fn temp_path(dir: &std::path::Path) -> std::io::Result<(std::fs::File, TempFile)> {
+    let f = tempfile::Builder::new().prefix(".upload-").tempfile_in(dir)?;
+    let (file, path) = f.into_parts();
+    Ok((file, path))
+}
+
