@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -48,23 +50,36 @@ pub fn hash_secret(secret: &str) -> String {
 }
 
 pub fn verify_secret(secret: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(secret.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// Constant-time equality of two secrets (compared as digests so lengths leak nothing either).
 pub fn secrets_equal(a: &str, b: &str) -> bool {
     let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
-    x.iter().zip(y.iter()).fold(0u8, |acc, (p, q)| acc | (p ^ q)) == 0
+    x.iter()
+        .zip(y.iter())
+        .fold(0u8, |acc, (p, q)| acc | (p ^ q))
+        == 0
 }
 
 /// Create a key for `user_id`; the full key is returned once and only its hash is stored.
-pub async fn create_key(db: &Db, ids: &IdCodec, user_id: i64, name: &str) -> Result<String, DbError> {
+pub async fn create_key(
+    db: &Db,
+    ids: &IdCodec,
+    user_id: i64,
+    name: &str,
+) -> Result<String, DbError> {
     let id = db.insert_key(user_id, name).await?;
     let key = format!("chv_{}_{}", ids.encode(id as u64), random_hex(64));
     let hash = {
         let key = key.clone();
-        tokio::task::spawn_blocking(move || hash_secret(&key)).await.unwrap_or_default()
+        tokio::task::spawn_blocking(move || hash_secret(&key))
+            .await
+            .unwrap_or_default()
     };
     db.set_key_hash(id, &hash).await?;
     Ok(key)
@@ -77,15 +92,24 @@ pub struct KeyCache {
 
 impl KeyCache {
     /// The user a user-format key belongs to, or `None` when it is not a valid, unrevoked key.
-    pub async fn user_for(&self, db: &Db, ids: &IdCodec, key: &str) -> Result<Option<User>, DbError> {
+    pub async fn user_for(
+        &self,
+        db: &Db,
+        ids: &IdCodec,
+        key: &str,
+    ) -> Result<Option<User>, DbError> {
         let mut parts = key.split('_');
-        let (Some("chv"), Some(enc), Some(_secret), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some("chv"), Some(enc), Some(_secret), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Ok(None);
         };
         let Some(id) = ids.decode(enc).and_then(|i| i64::try_from(i).ok()) else {
             return Ok(None);
         };
-        let Some(row) = db.key(id).await? else { return Ok(None) };
+        let Some(row) = db.key(id).await? else {
+            return Ok(None);
+        };
         if row.revoked != 0 {
             return Ok(None);
         }
@@ -95,7 +119,9 @@ impl KeyCache {
             true
         } else {
             let (k, h) = (key.to_owned(), row.hash.clone());
-            let ok = tokio::task::spawn_blocking(move || verify_secret(&k, &h)).await.unwrap_or(false);
+            let ok = tokio::task::spawn_blocking(move || verify_secret(&k, &h))
+                .await
+                .unwrap_or(false);
             if ok {
                 if let Ok(mut m) = self.verified.lock() {
                     m.insert(id, digest);

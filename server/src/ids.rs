@@ -15,7 +15,11 @@ pub struct IdCodec {
 impl IdCodec {
     pub fn new(salt: &str, padding: u64) -> Self {
         let hash = hex::encode(Sha256::digest(salt.as_bytes()));
-        let mut pairs: Vec<(u8, u8)> = hash.bytes().take(62).zip(ALPHABET.iter().copied()).collect();
+        let mut pairs: Vec<(u8, u8)> = hash
+            .bytes()
+            .take(62)
+            .zip(ALPHABET.iter().copied())
+            .collect();
         // PHP array_multisort(hash SORT_DESC, alphabet ascending).
         pairs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut alphabet = [0u8; 62];
@@ -26,7 +30,11 @@ impl IdCodec {
     }
 
     pub fn encode(&self, id: u64) -> String {
-        let mut n = if self.padding > 0 { id.saturating_mul(self.padding) } else { id };
+        let mut n = if self.padding > 0 {
+            id.saturating_mul(self.padding)
+        } else {
+            id
+        };
         let mut out = Vec::new();
         while n > 0 {
             out.push(self.alphabet[(n % 62) as usize]);
@@ -44,7 +52,11 @@ impl IdCodec {
             let d = self.alphabet.iter().position(|a| *a == c).unwrap_or(0) as u64;
             n = n.checked_mul(62)?.checked_add(d)?;
         }
-        let id = if self.padding > 0 { n / self.padding } else { n };
+        let id = if self.padding > 0 {
+            n / self.padding
+        } else {
+            n
+        };
         (id > 0).then_some(id)
     }
 }
@@ -64,13 +76,69 @@ mod tests {
     #[test]
     fn reference_vectors() {
         let c = IdCodec::new("", 0);
-        assert_eq!(std::str::from_utf8(&c.alphabet).unwrap(), "1ksu9CaLelnw2HTYct8Mr3GIOQRiqyzVZjx7U0EPW5ADFKNfgpvJb46XhBSmod");
-        check("", 0, &[(1, "k"), (2, "s"), (10, "n"), (62, "k1"), (1000, "ce"), (123456, "ZLT"), (999999, "92lk"), (2147483647, "s3rE0k")]);
-        check("", 999, &[(1, "cL"), (2, "ZT"), (10, "s0e"), (62, "cL1"), (1000, "9w6h"), (123456, "e3zRU"), (999999, "kC0DtL"), (2147483647, "0fKthiL")]);
+        assert_eq!(
+            std::str::from_utf8(&c.alphabet).unwrap(),
+            "1ksu9CaLelnw2HTYct8Mr3GIOQRiqyzVZjx7U0EPW5ADFKNfgpvJb46XhBSmod"
+        );
+        check(
+            "",
+            0,
+            &[
+                (1, "k"),
+                (2, "s"),
+                (10, "n"),
+                (62, "k1"),
+                (1000, "ce"),
+                (123456, "ZLT"),
+                (999999, "92lk"),
+                (2147483647, "s3rE0k"),
+            ],
+        );
+        check(
+            "",
+            999,
+            &[
+                (1, "cL"),
+                (2, "ZT"),
+                (10, "s0e"),
+                (62, "cL1"),
+                (1000, "9w6h"),
+                (123456, "e3zRU"),
+                (999999, "kC0DtL"),
+                (2147483647, "0fKthiL"),
+            ],
+        );
         let c = IdCodec::new("changeme", 999);
-        assert_eq!(std::str::from_utf8(&c.alphabet).unwrap(), "FYyQz7hsZjtdITe4GL39AKNOSXp2Bcu5DUiqw16MRb0WkloCgrvPV8mxEHJafn");
-        check("changeme", 999, &[(1, "Gs"), (2, "De"), (10, "y1Z"), (62, "GsF"), (1000, "zdmE"), (123456, "ZKupw"), (999999, "Y71WLs"), (2147483647, "1ClLE2s")]);
-        check("751b13d3", 999, &[(1, "Et"), (2, "Qs"), (10, "Jwu"), (62, "Et1"), (1000, "AGVe"), (123456, "udval")]);
+        assert_eq!(
+            std::str::from_utf8(&c.alphabet).unwrap(),
+            "FYyQz7hsZjtdITe4GL39AKNOSXp2Bcu5DUiqw16MRb0WkloCgrvPV8mxEHJafn"
+        );
+        check(
+            "changeme",
+            999,
+            &[
+                (1, "Gs"),
+                (2, "De"),
+                (10, "y1Z"),
+                (62, "GsF"),
+                (1000, "zdmE"),
+                (123456, "ZKupw"),
+                (999999, "Y71WLs"),
+                (2147483647, "1ClLE2s"),
+            ],
+        );
+        check(
+            "751b13d3",
+            999,
+            &[
+                (1, "Et"),
+                (2, "Qs"),
+                (10, "Jwu"),
+                (62, "Et1"),
+                (1000, "AGVe"),
+                (123456, "udval"),
+            ],
+        );
     }
 
     #[test]

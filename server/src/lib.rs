@@ -38,15 +38,39 @@ pub struct ServeOptions {
     pub thumb_size: (u32, u32),
 }
 
-/// Open the database and storage, and build the shared state.
-pub async fn build_state(opts: ServeOptions) -> anyhow::Result<Shared> {
-    let ServeOptions { cfg, data_dir, pipeline, storage_mode, medium_size, thumb_size } = opts;
-    std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+/// Bind the listening socket first, so a configured port 0 resolves to the real port before any
+/// URL is built from it.
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))
+}
+
+/// Open the database and storage, and build the shared state. `bound` is the listening address,
+/// the default base of public URLs.
+pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Result<Shared> {
+    let ServeOptions {
+        cfg,
+        data_dir,
+        pipeline,
+        storage_mode,
+        medium_size,
+        thumb_size,
+    } = opts;
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
     let temp_dir = data_dir.join("tmp");
     std::fs::create_dir_all(&temp_dir)?;
-    let url = cfg.database_url.clone().unwrap_or_else(|| db::default_url(&data_dir));
-    let db = db::Db::connect(&url).await.with_context(|| format!("opening database {url}"))?;
-    let salt = db.variable_or_init("crypt_salt", &auth::random_hex(4)).await?;
+    let url = cfg
+        .database_url
+        .clone()
+        .unwrap_or_else(|| db::default_url(&data_dir));
+    let db = db::Db::connect(&url)
+        .await
+        .with_context(|| format!("opening database {url}"))?;
+    let salt = db
+        .variable_or_init("crypt_salt", &auth::random_hex(4))
+        .await?;
     let padding: u64 = db
         .variable_or_init("id_padding", &cfg.id_padding.to_string())
         .await?
@@ -63,7 +87,7 @@ pub async fn build_state(opts: ServeOptions) -> anyhow::Result<Shared> {
     let base_url = cfg
         .public_url
         .clone()
-        .unwrap_or_else(|| format!("http://{}", cfg.listen))
+        .unwrap_or_else(|| format!("http://{bound}"))
         .trim_end_matches('/')
         .to_owned();
     let base_path = url::Url::parse(&base_url)
@@ -71,7 +95,10 @@ pub async fn build_state(opts: ServeOptions) -> anyhow::Result<Shared> {
         .path()
         .trim_end_matches('/')
         .to_owned();
-    let tz: chrono_tz::Tz = cfg.timezone.parse().map_err(|e| anyhow::anyhow!("timezone {:?}: {e}", cfg.timezone))?;
+    let tz: chrono_tz::Tz = cfg
+        .timezone
+        .parse()
+        .map_err(|e| anyhow::anyhow!("timezone {:?}: {e}", cfg.timezone))?;
     Ok(Arc::new(AppState {
         ids: ids::IdCodec::new(&salt, padding),
         keys: auth::KeyCache::default(),
@@ -106,20 +133,23 @@ pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
         return Ok(None);
     }
     let user = state.db.create_user("admin", true).await?;
-    Ok(Some(auth::create_key(&state.db, &state.ids, user.id, "first start").await?))
+    Ok(Some(
+        auth::create_key(&state.db, &state.ids, user.id, "first start").await?,
+    ))
 }
 
-/// Serve until Ctrl-C. `on_ready` gets the bound address (port 0 picks a free one).
-pub async fn serve(state: Shared, on_ready: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(state.cfg.listen)
-        .await
-        .with_context(|| format!("listening on {}", state.cfg.listen))?;
-    on_ready(listener.local_addr()?);
+/// Serve on `listener` until `shutdown` completes, with the expiration sweeper running.
+pub async fn serve(
+    state: Shared,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     sweeper::spawn(state.clone());
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     Ok(())
 }

@@ -50,7 +50,13 @@ pub struct Processor {
 pub type FilingDate = Box<dyn FnOnce(&ItemContext) -> chrono::NaiveDateTime + Send>;
 
 impl Processor {
-    pub fn new(pipeline: Pipeline, storage: Arc<dyn Storage>, workers: usize, queue: usize, wait: Duration) -> Self {
+    pub fn new(
+        pipeline: Pipeline,
+        storage: Arc<dyn Storage>,
+        workers: usize,
+        queue: usize,
+        wait: Duration,
+    ) -> Self {
         Processor {
             pipeline: Arc::new(pipeline),
             storage,
@@ -71,7 +77,11 @@ impl Processor {
         tz: chrono_tz::Tz,
         filing: FilingDate,
     ) -> Result<Processed, Result<ItemError, ApiError>> {
-        let queued = self.waiting.clone().try_acquire_owned().map_err(|_| Err(ApiError::busy()))?;
+        let queued = self
+            .waiting
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Err(ApiError::busy()))?;
         let permit = tokio::time::timeout(self.wait, self.running.clone().acquire_owned())
             .await
             .map_err(|_| Err(ApiError::busy()))?
@@ -85,7 +95,9 @@ impl Processor {
         });
         match job.await {
             Ok(r) => r.map_err(Ok),
-            Err(e) => Err(Err(ApiError::internal(format!("processing task failed: {e}")))),
+            Err(e) => Err(Err(ApiError::internal(format!(
+                "processing task failed: {e}"
+            )))),
         }
     }
 }
@@ -140,8 +152,9 @@ pub fn md5_file(path: &std::path::Path) -> std::io::Result<String> {
 pub type TempFile = tempfile::TempPath;
 
 pub fn temp_path(dir: &std::path::Path) -> std::io::Result<(std::fs::File, TempFile)> {
-    let f = tempfile::Builder::new().prefix(".upload-").tempfile_in(dir)?;
+    let f = tempfile::Builder::new()
+        .prefix(".upload-")
+        .tempfile_in(dir)?;
     let (file, path) = f.into_parts();
     Ok((file, path))
 }
-

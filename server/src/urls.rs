@@ -33,7 +33,10 @@ pub fn seo_slug(title: &str) -> String {
             _ => no_tags.push(c),
         }
     }
-    let words: Vec<&str> = no_tags.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = no_tags
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .collect();
     percent_encoding::utf8_percent_encode(&words.join("-"), percent_encoding::NON_ALPHANUMERIC)
         .to_string()
         .replace("%2D", "-")
@@ -53,12 +56,20 @@ pub struct ImageUrls {
 impl ImageUrls {
     pub fn new(row: &ImageRow, state: &AppState) -> Self {
         let id_encoded = state.ids.encode(row.id as u64);
-        let route = if row.kind == "video" { &state.cfg.routes.video } else { &state.cfg.routes.image };
+        let route = if row.kind == "video" {
+            &state.cfg.routes.video
+        } else {
+            &state.cfg.routes.image
+        };
         let slug = match (&row.title, state.cfg.seo_urls) {
             (Some(t), true) => seo_slug(t),
             _ => String::new(),
         };
-        let tail = if slug.is_empty() { id_encoded.clone() } else { format!("{slug}.{id_encoded}") };
+        let tail = if slug.is_empty() {
+            id_encoded.clone()
+        } else {
+            format!("{slug}.{id_encoded}")
+        };
         let path_viewer = format!("{}/{route}/{tail}", state.base_path);
         let file_base = format!("{}/{}{}", state.base_url, row.folder, row.name);
         ImageUrls {
@@ -66,7 +77,11 @@ impl ImageUrls {
             url_viewer: format!("{}/{route}/{tail}", state.base_url),
             url_short: format!("{}/{route}/{id_encoded}", state.base_url),
             path_viewer,
-            derived_ext: if row.kind == "video" { "jpeg".into() } else { row.extension.clone() },
+            derived_ext: if row.kind == "video" {
+                "jpeg".into()
+            } else {
+                row.extension.clone()
+            },
             file_base,
             id_encoded,
         }
@@ -82,8 +97,14 @@ impl ImageUrls {
 mod tests {
     #[test]
     fn slugs_like_the_reference() {
-        assert_eq!(super::seo_slug("Badgers animated music video MrWeebl"), "Badgers-animated-music-video-MrWeebl");
-        assert_eq!(super::seo_slug("What?! <b>bold</b> -- move"), "What-bold-move");
+        assert_eq!(
+            super::seo_slug("Badgers animated music video MrWeebl"),
+            "Badgers-animated-music-video-MrWeebl"
+        );
+        assert_eq!(
+            super::seo_slug("What?! <b>bold</b> -- move"),
+            "What-bold-move"
+        );
         assert_eq!(super::seo_slug("Ærø"), "%C3%86r%C3%B8");
         assert_eq!(super::seo_slug("???"), "");
     }

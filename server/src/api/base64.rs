@@ -36,10 +36,22 @@ mod tests {
     fn strict_canonical_base64() {
         assert!(matches!(decode("aGVsbG8="), Decoded::Bytes(b) if b == b"hello"));
         assert!(matches!(decode("aGVs\nbG8="), Decoded::Bytes(_)));
-        assert!(matches!(decode("aGVsbG8"), Decoded::Invalid), "missing padding");
-        assert!(matches!(decode("data:image/png;base64,aGVsbG8="), Decoded::Invalid));
-        assert!(matches!(decode("_-__"), Decoded::Invalid), "URL-safe alphabet");
-        assert!(matches!(decode("aGVsbG9="), Decoded::Invalid), "non-zero trailing bits");
+        assert!(
+            matches!(decode("aGVsbG8"), Decoded::Invalid),
+            "missing padding"
+        );
+        assert!(matches!(
+            decode("data:image/png;base64,aGVsbG8="),
+            Decoded::Invalid
+        ));
+        assert!(
+            matches!(decode("_-__"), Decoded::Invalid),
+            "URL-safe alphabet"
+        );
+        assert!(
+            matches!(decode("aGVsbG9="), Decoded::Invalid),
+            "non-zero trailing bits"
+        );
         assert!(matches!(decode("  \n"), Decoded::Empty));
         assert!(looks_like_url("https://example.com/a.jpg"));
         assert!(!looks_like_url("aGVsbG8="));

@@ -51,15 +51,22 @@ impl ApiError {
     /// How a pipeline failure reads to an API client (reference messages where one exists).
     pub fn from_item(e: &ItemError, max_bytes_text: &str) -> Self {
         match e.code {
-            ErrorCode::TooLarge => ApiError::bad(format!("File too big - max {max_bytes_text}"), 400),
-            ErrorCode::EmptyFile | ErrorCode::UnsupportedFormat | ErrorCode::Truncated | ErrorCode::Corrupt => {
-                ApiError::bad("Can't get target upload source info", 610)
+            ErrorCode::TooLarge => {
+                ApiError::bad(format!("File too big - max {max_bytes_text}"), 400)
             }
-            ErrorCode::WidthTooLarge => ApiError::bad("Target width is greater than the original image width", 610),
+            ErrorCode::EmptyFile
+            | ErrorCode::UnsupportedFormat
+            | ErrorCode::Truncated
+            | ErrorCode::Corrupt => ApiError::bad("Can't get target upload source info", 610),
+            ErrorCode::WidthTooLarge => {
+                ApiError::bad("Target width is greater than the original image width", 610)
+            }
             ErrorCode::TooManyPixels | ErrorCode::TooManyFrames | ErrorCode::InvalidOption => {
                 ApiError::bad(e.message.clone(), 400)
             }
-            ErrorCode::CodecUnavailable => ApiError::bad(format!("Unavailable image format: {}", e.message), 613),
+            ErrorCode::CodecUnavailable => {
+                ApiError::bad(format!("Unavailable image format: {}", e.message), 613)
+            }
             _ => ApiError::internal(e),
         }
     }
@@ -73,7 +80,11 @@ impl ApiError {
             ResponseFormat::Txt | ResponseFormat::Redirect if !self.force_json => {
                 // Plain text with a failing status (the reference sends 200, which makes clients
                 // print the error as if it were a URL).
-                (self.status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], self.message.clone())
+                (
+                    self.status,
+                    [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                    self.message.clone(),
+                )
                     .into_response()
             }
             _ => {
@@ -84,7 +95,10 @@ impl ApiError {
                 });
                 (
                     self.status,
-                    [(header::CONTENT_TYPE, HeaderValue::from_static(super::JSON_UTF8))],
+                    [(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static(super::JSON_UTF8),
+                    )],
                     body.to_string(),
                 )
                     .into_response()

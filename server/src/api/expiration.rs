@@ -4,8 +4,8 @@
 use chrono::{Duration, Months, NaiveDateTime};
 
 const PRESETS: [&str; 23] = [
-    "PT5M", "PT15M", "PT30M", "PT1H", "PT3H", "PT6H", "PT12H", "P1D", "P2D", "P3D", "P4D", "P5D", "P6D", "P1W",
-    "P2W", "P3W", "P1M", "P2M", "P3M", "P4M", "P5M", "P6M", "P1Y",
+    "PT5M", "PT15M", "PT30M", "PT1H", "PT3H", "PT6H", "PT12H", "P1D", "P2D", "P3D", "P4D", "P5D",
+    "P6D", "P1W", "P2W", "P3W", "P1M", "P2M", "P3M", "P4M", "P5M", "P6M", "P1Y",
 ];
 const MIN: i64 = 300;
 const MAX: i64 = 31_536_000;
@@ -36,7 +36,15 @@ fn parse_iso(s: &str) -> Option<(u32, i64)> {
         }
         num.is_empty().then_some(())
     };
-    take(date, &[('Y', 0, 12), ('M', 0, 1), ('W', 604_800, 0), ('D', 86_400, 0)])?;
+    take(
+        date,
+        &[
+            ('Y', 0, 12),
+            ('M', 0, 1),
+            ('W', 604_800, 0),
+            ('D', 86_400, 0),
+        ],
+    )?;
     if let Some(t) = time {
         if t.is_empty() {
             return None;
@@ -69,7 +77,10 @@ mod tests {
     use super::*;
 
     fn now() -> NaiveDateTime {
-        chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap().and_hms_opt(12, 0, 0).unwrap()
+        chrono::NaiveDate::from_ymd_opt(2024, 1, 31)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
     }
 
     fn secs(v: &str) -> i64 {
@@ -87,7 +98,13 @@ mod tests {
         assert_eq!(secs("P1DT2H"), 93_600);
         assert_eq!(secs("3600"), 3_600);
         // P1M is calendar arithmetic from Jan 31: Feb 29 (2024 is a leap year).
-        assert_eq!(expiration_date(Some("P1M"), now()).unwrap().date().to_string(), "2024-02-29");
+        assert_eq!(
+            expiration_date(Some("P1M"), now())
+                .unwrap()
+                .date()
+                .to_string(),
+            "2024-02-29"
+        );
         assert_eq!(expiration_date(None, now()), None);
     }
 }

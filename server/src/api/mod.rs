@@ -42,7 +42,10 @@ impl ResponseFormat {
 
 /// The reference sends API responses uncacheable.
 pub fn no_cache(h: &mut HeaderMap) {
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store, no-cache, must-revalidate"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, no-cache, must-revalidate"),
+    );
     h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     h.insert(header::EXPIRES, HeaderValue::from_static("0"));
 }
@@ -60,5 +63,8 @@ pub fn routes() -> Router<Shared> {
 }
 
 async fn openapi() -> impl axum::response::IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], include_str!("openapi.json"))
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("openapi.json"),
+    )
 }

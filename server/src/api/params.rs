@@ -47,7 +47,10 @@ impl Params {
 }
 
 fn too_big(state: &AppState) -> ApiError {
-    ApiError::bad(format!("File too big - max {}", state.max_bytes_text()), 400)
+    ApiError::bad(
+        format!("File too big - max {}", state.max_bytes_text()),
+        400,
+    )
 }
 
 pub async fn collect(req: Request, state: &AppState) -> Result<Params, ApiError> {
@@ -75,8 +78,14 @@ pub async fn collect(req: Request, state: &AppState) -> Result<Params, ApiError>
     Ok(params)
 }
 
-async fn read_multipart(mut mp: Multipart, state: &AppState, params: &mut Params) -> Result<(), ApiError> {
-    let bad = |e: axum::extract::multipart::MultipartError| ApiError::bad(format!("Invalid multipart body: {e}"), 400);
+async fn read_multipart(
+    mut mp: Multipart,
+    state: &AppState,
+    params: &mut Params,
+) -> Result<(), ApiError> {
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        ApiError::bad(format!("Invalid multipart body: {e}"), 400)
+    };
     let mut text_budget = state.text_limit();
     while let Some(mut field) = mp.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
@@ -109,7 +118,9 @@ async fn read_multipart(mut mp: Multipart, state: &AppState, params: &mut Params
                 value.extend_from_slice(&chunk);
             }
             // Non-UTF-8 text is kept (lossily) rather than refused, as PHP would keep the bytes.
-            params.values.insert(name, String::from_utf8_lossy(&value).into_owned());
+            params
+                .values
+                .insert(name, String::from_utf8_lossy(&value).into_owned());
         }
     }
     Ok(())

@@ -22,7 +22,14 @@ pub struct FileJson {
 impl FileJson {
     /// The "null object" the reference returns for a missing medium (no `size` key).
     fn absent() -> Self {
-        FileJson { filename: None, name: None, mime: None, extension: None, url: None, size: None }
+        FileJson {
+            filename: None,
+            name: None,
+            mime: None,
+            extension: None,
+            url: None,
+            size: None,
+        }
     }
 }
 
@@ -136,7 +143,11 @@ fn duration_time(secs: i64) -> String {
 }
 
 pub fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#039;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#039;")
 }
 
 fn truncate_title(t: &str) -> String {
@@ -148,7 +159,9 @@ fn truncate_title(t: &str) -> String {
 }
 
 fn how_long_ago(date_gmt: &str) -> String {
-    let Some(then) = crate::db::parse_date(date_gmt) else { return "moments ago".into() };
+    let Some(then) = crate::db::parse_date(date_gmt) else {
+        return "moments ago".into();
+    };
     let secs = (chrono::Utc::now().naive_utc() - then).num_seconds().max(0);
     let (n, unit) = match secs {
         s if s < 60 => return "moments ago".into(),
@@ -161,7 +174,12 @@ fn how_long_ago(date_gmt: &str) -> String {
     format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
 }
 
-pub fn build(row: &ImageRow, tags: &[String], state: &AppState, delete_token: Option<&str>) -> ImageJson {
+pub fn build(
+    row: &ImageRow,
+    tags: &[String],
+    state: &AppState,
+    delete_token: Option<&str>,
+) -> ImageJson {
     let u = ImageUrls::new(row, state);
     let filename = format!("{}.{}", row.name, row.extension);
     let mime = crate::urls::mime_of(&row.extension).to_owned();
@@ -176,13 +194,22 @@ pub fn build(row: &ImageRow, tags: &[String], state: &AppState, delete_token: Op
     let derived_ext = u.derived_ext.clone();
     let has_frame = row.chain & 16 != 0;
     let has_medium = row.chain & 2 != 0;
-    let (mut display_url, mut display_width, mut display_height) =
-        (if has_frame { u.file_url(".fr", "jpeg") } else { u.main_url.clone() }, json!(row.width), json!(row.height));
+    let (mut display_url, mut display_width, mut display_height) = (
+        if has_frame {
+            u.file_url(".fr", "jpeg")
+        } else {
+            u.main_url.clone()
+        },
+        json!(row.width),
+        json!(row.height),
+    );
     if has_medium {
         display_url = u.file_url(".md", &derived_ext);
         let size = state.medium_size;
         display_width = json!(size.to_string());
-        display_height = json!(((f64::from(size) * row.height as f64) / (row.width.max(1) as f64)).round() as i64);
+        display_height = json!(
+            ((f64::from(size) * row.height as f64) / (row.width.max(1) as f64)).round() as i64
+        );
     } else if row.kind == "image" && row.thumb_size > 0 && row.size > 200_000 {
         display_url = u.file_url(".th", &derived_ext);
         display_width = json!(state.thumb_size.0.to_string());
@@ -203,8 +230,15 @@ pub fn build(row: &ImageRow, tags: &[String], state: &AppState, delete_token: Op
         tags: tags
             .iter()
             .map(|t| {
-                let key = percent_encoding::utf8_percent_encode(t, percent_encoding::NON_ALPHANUMERIC).to_string();
-                TagJson { name: t.clone(), name_safe_html: html_escape(t), url: format!("/tag/{key}"), url_key: key }
+                let key =
+                    percent_encoding::utf8_percent_encode(t, percent_encoding::NON_ALPHANUMERIC)
+                        .to_string();
+                TagJson {
+                    name: t.clone(),
+                    name_safe_html: html_escape(t),
+                    url: format!("/tag/{key}"),
+                    url_key: key,
+                }
             })
             .collect(),
         description: row.description.clone(),
@@ -245,8 +279,16 @@ pub fn build(row: &ImageRow, tags: &[String], state: &AppState, delete_token: Op
             size: Some(row.size),
         },
         thumb: file_json(".th", &derived_ext, row.thumb_size),
-        url_frame: if has_frame { u.file_url(".fr", "jpeg") } else { String::new() },
-        medium: if has_medium { file_json(".md", &derived_ext, row.medium_size) } else { FileJson::absent() },
+        url_frame: if has_frame {
+            u.file_url(".fr", "jpeg")
+        } else {
+            String::new()
+        },
+        medium: if has_medium {
+            file_json(".md", &derived_ext, row.medium_size)
+        } else {
+            FileJson::absent()
+        },
         duration_time: duration_time(row.duration),
         url_viewer: u.url_viewer.clone(),
         path_viewer: u.path_viewer.clone(),
@@ -262,7 +304,9 @@ pub fn build(row: &ImageRow, tags: &[String], state: &AppState, delete_token: Op
         title_truncated: truncated,
         is_use_loader: row.size > 5_000_000,
         display_title,
-        delete_url: delete_token.map(|t| format!("{}/delete/{t}", u.url_short)).unwrap_or_default(),
+        delete_url: delete_token
+            .map(|t| format!("{}/delete/{t}", u.url_short))
+            .unwrap_or_default(),
         id: None,
     }
 }
@@ -282,7 +326,10 @@ mod tests {
         assert_eq!(duration_time(73), "01:13");
         assert_eq!(duration_time(3700), "61:40");
         assert_eq!(duration_time(0), "");
-        assert_eq!(truncate_title("Badgers animated music video MrWeebl"), "Badgers animated music vi...");
+        assert_eq!(
+            truncate_title("Badgers animated music video MrWeebl"),
+            "Badgers animated music vi..."
+        );
         assert_eq!(truncate_title("short"), "short");
     }
 }

@@ -17,7 +17,10 @@ pub fn parse(value: &str) -> Vec<String> {
 mod tests {
     #[test]
     fn parses_like_the_reference() {
-        assert_eq!(super::parse(" cats ,dogs,, cats,a/b, #x, big   sky "), ["cats", "dogs", "big sky"]);
+        assert_eq!(
+            super::parse(" cats ,dogs,, cats,a/b, #x, big   sky "),
+            ["cats", "dogs", "big sky"]
+        );
         assert!(super::parse(&"x".repeat(33)).is_empty());
     }
 }

@@ -13,10 +13,10 @@ use upstage_sdk::{MediaKind, OutputKind};
 
 use super::base64::{decode as decode_base64, looks_like_url, Decoded};
 use super::params::{collect, Params};
+use super::url_source::{fetch, UrlPolicy};
 use super::{options, response, ApiError, ResponseFormat};
 use crate::auth::{random_hex, secrets_equal, Caller};
 use crate::db::{fmt_date, ImageRow};
-use super::url_source::{fetch, UrlPolicy};
 use crate::processing::{md5_file, Processed};
 use crate::state::{AppState, Shared};
 
@@ -37,16 +37,30 @@ pub async fn handle_extra(
     run(state.0, version, action, req).await
 }
 
-pub async fn handle(state: State<Shared>, Path((version, action)): Path<(String, String)>, req: Request) -> Response {
+pub async fn handle(
+    state: State<Shared>,
+    Path((version, action)): Path<(String, String)>,
+    req: Request,
+) -> Response {
     run(state.0, version, action, req).await
 }
 
 async fn run(state: Shared, version: String, action: String, req: Request) -> Response {
     let query_format = ResponseFormat::parse(
-        req.uri().query().and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "format").map(|(_, v)| v.into_owned())).as_deref(),
+        req.uri()
+            .query()
+            .and_then(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == "format")
+                    .map(|(_, v)| v.into_owned())
+            })
+            .as_deref(),
     );
     let method = req.method().clone();
-    let header_key = req.headers().get("x-api-key").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let header_key = req
+        .headers()
+        .get("x-api-key")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     let ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -71,13 +85,21 @@ async fn authenticate(state: &AppState, key: &str) -> Result<Caller, ApiError> {
         return Err(ApiError::bad("Invalid API key.", 100));
     }
     match state.cfg.guest.key.as_deref().filter(|k| !k.is_empty()) {
-        None => Err(ApiError::bad("API V1 public key can't be null. Go to /dashboard and set the Guest API key.", 0)),
+        None => Err(ApiError::bad(
+            "API V1 public key can't be null. Go to /dashboard and set the Guest API key.",
+            0,
+        )),
         Some(guest) if secrets_equal(guest, key) => Ok(Caller::Guest),
         Some(_) => Err(ApiError::bad("Invalid API key.", 100)),
     }
 }
 
-async fn flood_check(state: &AppState, caller: &Caller, ip: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+async fn flood_check(
+    state: &AppState,
+    caller: &Caller,
+    ip: &str,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
     let f = &state.cfg.flood;
     if !f.enabled || (f.exempt_admins && caller.is_admin()) {
         return Ok(());
@@ -91,7 +113,10 @@ async fn flood_check(state: &AppState, caller: &Caller, ip: &str, now: NaiveDate
     ];
     for (limit, span, name) in windows {
         if limit > 0 && state.db.uploads_since(ip, &fmt_date(now - span)).await? >= limit {
-            return Err(ApiError::bad(format!("Flooding detected. You can only upload {limit} images per {name}"), 130));
+            return Err(ApiError::bad(
+                format!("Flooding detected. You can only upload {limit} images per {name}"),
+                130,
+            ));
         }
     }
     Ok(())
@@ -101,7 +126,11 @@ async fn flood_check(state: &AppState, caller: &Caller, ip: &str, now: NaiveDate
 fn title_from_name(name: &str) -> Option<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
-    let t = stem.split(|c: char| c == '-' || c == '_' || c.is_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    let t = stem
+        .split(|c: char| c == '-' || c == '_' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     (!t.is_empty()).then(|| t.chars().take(100).collect())
 }
 
@@ -116,21 +145,32 @@ async fn upload(
     ip: &str,
 ) -> Result<(ImageRow, Vec<String>, String), ApiError> {
     // A present header wins even when empty (reference §2.1).
-    let key = header_key.or_else(|| p.raw("key").map(str::to_owned)).unwrap_or_default();
+    let key = header_key
+        .or_else(|| p.raw("key").map(str::to_owned))
+        .unwrap_or_default();
     if key.is_empty() {
         return Err(ApiError::bad("No key provided", 100));
     }
     if version != "1" {
-        return Err(ApiError { force_json: true, ..ApiError::bad("Invalid API version.", 110) });
+        return Err(ApiError {
+            force_json: true,
+            ..ApiError::bad("Invalid API version.", 110)
+        });
     }
     let caller = authenticate(state, &key).await?;
     if action != "upload" {
         return Err(ApiError::bad("Invalid API action", 120));
     }
-    let text_source = p.raw("source").filter(|s| !s.is_empty()).or_else(|| p.raw("image").filter(|s| !s.is_empty()));
+    let text_source = p
+        .raw("source")
+        .filter(|s| !s.is_empty())
+        .or_else(|| p.raw("image").filter(|s| !s.is_empty()));
     let mut downloaded = None;
     let (input, raw_md5) = match (&p.file, text_source) {
-        (Some(f), _) => (Input::from_path(f.path.to_path_buf()).named(&f.client_name), f.md5.clone()),
+        (Some(f), _) => (
+            Input::from_path(f.path.to_path_buf()).named(&f.client_name),
+            f.md5.clone(),
+        ),
         (None, Some(text)) if looks_like_url(text) => {
             if !caller.is_admin() || !state.cfg.url_uploads.enabled {
                 return Err(ApiError::bad("URL uploading is disabled", 403));
@@ -145,29 +185,47 @@ async fn upload(
                 .await
                 .map_err(|e| ApiError::bad(format!("Curl error {e}"), 0))?;
             // Owned from here on: removed when the request ends, whatever happens.
-            downloaded = Some(tempfile::TempPath::from_path(&fetched.path));
+            downloaded = tempfile::TempPath::try_from_path(&fetched.path).ok();
             let md5 = md5_file(&fetched.path).map_err(ApiError::internal)?;
-            let name = if fetched.file_name.is_empty() { random_hex(6) } else { fetched.file_name.clone() };
+            let name = if fetched.file_name.is_empty() {
+                random_hex(6)
+            } else {
+                fetched.file_name.clone()
+            };
             (Input::from_path(fetched.path.clone()).named(&name), md5)
         }
         (None, Some(text)) => {
             if method != Method::POST {
-                return Err(ApiError::bad("Upload using base64 source must be done using POST method.", 130));
+                return Err(ApiError::bad(
+                    "Upload using base64 source must be done using POST method.",
+                    130,
+                ));
             }
             match decode_base64(text) {
                 Decoded::Invalid => return Err(ApiError::bad("Invalid base64 string", 120)),
                 Decoded::Empty => return Err(ApiError::bad("Empty source", 130)),
                 Decoded::Bytes(bytes) => {
-                    let ext = upstage_core::sniff(&bytes).map(|f| format!(".{}", f.extension())).unwrap_or_default();
+                    let ext = upstage_core::sniff(&bytes)
+                        .map(|f| format!(".{}", f.extension()))
+                        .unwrap_or_default();
                     let md5 = hex::encode(<md5::Md5 as md5::Digest>::digest(&bytes));
-                    (Input::from_bytes(format!("{}{ext}", random_hex(6)), bytes), md5)
+                    (
+                        Input::from_bytes(format!("{}{ext}", random_hex(6)), bytes),
+                        md5,
+                    )
                 }
             }
         }
         (None, None) => return Err(ApiError::bad("Empty upload source", 130)),
     };
     let now = Utc::now().naive_utc();
-    if state.cfg.duplicate_check && !caller.is_admin() && state.db.is_duplicate(&raw_md5, ip, &fmt_date(now - Duration::days(1))).await? {
+    if state.cfg.duplicate_check
+        && !caller.is_admin()
+        && state
+            .db
+            .is_duplicate(&raw_md5, ip, &fmt_date(now - Duration::days(1)))
+            .await?
+    {
         return Err(ApiError::bad("Duplicated upload", 101));
     }
     flood_check(state, &caller, ip, now).await?;
@@ -176,18 +234,27 @@ async fn upload(
     let input = input.with_options(opts.upload.clone());
     let use_file_date = opts.upload.use_file_date;
     let tz = state.tz;
-    let filing = Box::new(move |ctx: &upstage_sdk::ItemContext| match ctx.meta.date_taken {
-        Some(d) if use_file_date => d.utc().map(|u| u.naive_utc()).unwrap_or_else(|| {
-            // No recorded offset: the camera clock is taken to be in the site time zone.
-            chrono::TimeZone::from_local_datetime(&tz, &d.local).earliest().map_or(now, |t| t.naive_utc())
-        }),
-        _ => now,
-    });
+    let filing = Box::new(
+        move |ctx: &upstage_sdk::ItemContext| match ctx.meta.date_taken {
+            Some(d) if use_file_date => d.utc().map(|u| u.naive_utc()).unwrap_or_else(|| {
+                // No recorded offset: the camera clock is taken to be in the site time zone.
+                chrono::TimeZone::from_local_datetime(&tz, &d.local)
+                    .earliest()
+                    .map_or(now, |t| t.naive_utc())
+            }),
+            _ => now,
+        },
+    );
     let processed = state
         .processor
         .process(input, state.storage_mode, tz, filing)
         .await
-        .map_err(|e| e.map_or_else(|api| api, |item| ApiError::from_item(&item, &state.max_bytes_text())))?;
+        .map_err(|e| {
+            e.map_or_else(
+                |api| api,
+                |item| ApiError::from_item(&item, &state.max_bytes_text()),
+            )
+        })?;
     let token = random_hex(24);
     let row = new_row(state, &processed, &opts, &caller, &client_name, ip, &token);
     let id = match state.db.insert_image(&row).await {
@@ -231,8 +298,17 @@ fn new_row(
     if pr.stored.file(OutputKind::Frame).is_some() {
         chain |= 16;
     }
-    let title = opts.upload.title.clone().or_else(|| pr.exif_title.clone()).or_else(|| title_from_name(client_name));
-    let description = opts.upload.description.clone().or_else(|| pr.exif_description.clone());
+    let title = opts
+        .upload
+        .title
+        .clone()
+        .or_else(|| pr.exif_title.clone())
+        .or_else(|| title_from_name(client_name));
+    let description = opts
+        .upload
+        .description
+        .clone()
+        .or_else(|| pr.exif_description.clone());
     ImageRow {
         id: 0,
         name: pr.stored.name.clone(),
@@ -302,10 +378,22 @@ struct ImgbbEnvelope<'a> {
     status_txt: &'a str,
 }
 
-fn success(state: &AppState, row: &ImageRow, tags: &[String], token: &str, format: ResponseFormat, imgbb: bool) -> Response {
+fn success(
+    state: &AppState,
+    row: &ImageRow,
+    tags: &[String],
+    token: &str,
+    format: ResponseFormat,
+    imgbb: bool,
+) -> Response {
     let mut image = response::build(row, tags, state, Some(token));
     let mut resp = match format {
-        ResponseFormat::Txt => (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], image.url.clone()).into_response(),
+        ResponseFormat::Txt => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            image.url.clone(),
+        )
+            .into_response(),
         ResponseFormat::Redirect => {
             let mut r = StatusCode::FOUND.into_response();
             if let Ok(v) = HeaderValue::from_str(&image.path_viewer) {
@@ -314,12 +402,26 @@ fn success(state: &AppState, row: &ImageRow, tags: &[String], token: &str, forma
             r
         }
         ResponseFormat::Json => {
-            let ok = Success { message: "file uploaded", code: 200 };
+            let ok = Success {
+                message: "file uploaded",
+                code: 200,
+            };
             let body = if imgbb {
                 image.id = Some(image.id_encoded.clone());
-                serde_json::to_string(&ImgbbEnvelope { status_code: 200, status: 200, success: ok, data: &image, status_txt: "OK" })
+                serde_json::to_string(&ImgbbEnvelope {
+                    status_code: 200,
+                    status: 200,
+                    success: ok,
+                    data: &image,
+                    status_txt: "OK",
+                })
             } else {
-                serde_json::to_string(&Envelope { status_code: 200, success: ok, image: &image, status_txt: "OK" })
+                serde_json::to_string(&Envelope {
+                    status_code: 200,
+                    success: ok,
+                    image: &image,
+                    status_txt: "OK",
+                })
             };
             match body {
                 Ok(b) => ([(header::CONTENT_TYPE, super::JSON_UTF8)], b).into_response(),
@@ -335,8 +437,14 @@ fn success(state: &AppState, row: &ImageRow, tags: &[String], token: &str, forma
 mod tests {
     #[test]
     fn titles_from_file_names() {
-        assert_eq!(super::title_from_name("my_photo-01.jpg").as_deref(), Some("my photo 01"));
-        assert_eq!(super::title_from_name("Badgers _ animated music video _ MrWeebl.mp4").as_deref(), Some("Badgers animated music video MrWeebl"));
+        assert_eq!(
+            super::title_from_name("my_photo-01.jpg").as_deref(),
+            Some("my photo 01")
+        );
+        assert_eq!(
+            super::title_from_name("Badgers _ animated music video _ MrWeebl.mp4").as_deref(),
+            Some("Badgers animated music video MrWeebl")
+        );
         assert_eq!(super::title_from_name("___.png"), None);
     }
 }

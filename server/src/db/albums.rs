@@ -16,17 +16,21 @@ pub struct Category {
 
 impl Db {
     pub async fn album(&self, id: i64) -> Result<Option<Album>, DbError> {
-        Ok(sqlx::query_as("SELECT id, user_id, name FROM albums WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT id, user_id, name FROM albums WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn albums_of(&self, user_id: i64) -> Result<Vec<Album>, DbError> {
-        Ok(sqlx::query_as("SELECT id, user_id, name FROM albums WHERE user_id = $1 ORDER BY id")
-            .bind(user_id)
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT id, user_id, name FROM albums WHERE user_id = $1 ORDER BY id")
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn create_album(&self, user_id: i64, name: &str) -> Result<Album, DbError> {
@@ -41,10 +45,12 @@ impl Db {
     }
 
     pub async fn category(&self, id: i64) -> Result<Option<Category>, DbError> {
-        Ok(sqlx::query_as("SELECT id, name, url_key FROM categories WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT id, name, url_key FROM categories WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn create_category(&self, name: &str, url_key: &str) -> Result<Category, DbError> {
@@ -85,4 +91,3 @@ impl Db {
         .await?)
     }
 }
-

@@ -54,7 +54,8 @@ const COLUMNS: &str = "id, name, extension, folder, size, width, height, date, d
 impl Db {
     /// Insert and return the new id. `img.id` is ignored.
     pub async fn insert_image(&self, img: &NewImage) -> Result<i64, DbError> {
-        let sql = "INSERT INTO images (name, extension, folder, size, width, height, date, date_gmt, \
+        let sql =
+            "INSERT INTO images (name, extension, folder, size, width, height, date, date_gmt, \
             title, description, nsfw, storage_mode, md5, source_md5, original_filename, \
             original_exifdata, category_id, chain, thumb_size, medium_size, medium_width, \
             medium_height, frame_size, expiration_date_gmt, is_animated, is_approved, is_360, \
@@ -100,15 +101,23 @@ impl Db {
     }
 
     pub async fn image(&self, id: i64) -> Result<Option<ImageRow>, DbError> {
-        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM images WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM images WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn delete_image_row(&self, id: i64) -> Result<(), DbError> {
-        sqlx::query("DELETE FROM image_tags WHERE image_id = $1").bind(id).execute(&self.pool).await?;
-        sqlx::query("DELETE FROM images WHERE id = $1").bind(id).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM image_tags WHERE image_id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM images WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -126,11 +135,13 @@ impl Db {
     }
 
     pub async fn uploads_since(&self, ip: &str, since: &str) -> Result<i64, DbError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM images WHERE uploader_ip = $1 AND date_gmt >= $2")
-            .bind(ip)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM images WHERE uploader_ip = $1 AND date_gmt >= $2",
+        )
+        .bind(ip)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// Up to `limit` images whose expiration is before `now` (UTC), oldest expiry first.

@@ -8,7 +8,7 @@ mod variables;
 
 use std::path::Path;
 
-use sqlx::any::{AnyPoolOptions, AnyConnectOptions};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::AnyPool;
 use std::str::FromStr;
 
@@ -62,7 +62,9 @@ impl Db {
         if kind == DbKind::Sqlite {
             // WAL lets the file server read while an upload commits; busy_timeout rides out the
             // short write locks instead of failing.
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
         }
         let db = Db { pool, kind };
         db.migrate().await?;
@@ -71,8 +73,16 @@ impl Db {
 
     async fn migrate(&self) -> Result<(), DbError> {
         match self.kind {
-            DbKind::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
-            DbKind::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
+            DbKind::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
+            DbKind::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
         }
         Ok(())
     }

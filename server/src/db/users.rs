@@ -25,21 +25,27 @@ pub struct ApiKeyRow {
 
 impl Db {
     pub async fn user_count(&self) -> Result<i64, DbError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     pub async fn user_by_name(&self, name: &str) -> Result<Option<User>, DbError> {
-        Ok(sqlx::query_as("SELECT id, username, is_admin FROM users WHERE username = $1")
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT id, username, is_admin FROM users WHERE username = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<User>, DbError> {
-        Ok(sqlx::query_as("SELECT id, username, is_admin FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT id, username, is_admin FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn create_user(&self, name: &str, admin: bool) -> Result<User, DbError> {

@@ -5,7 +5,11 @@ use crate::state::AppState;
 
 /// Every chain file of an image, as storage keys.
 pub fn chain_keys(row: &ImageRow) -> Vec<String> {
-    let derived = if row.kind == "video" { "jpeg" } else { row.extension.as_str() };
+    let derived = if row.kind == "video" {
+        "jpeg"
+    } else {
+        row.extension.as_str()
+    };
     let mut keys = vec![format!("{}{}.{}", row.folder, row.name, row.extension)];
     for (bit, infix, ext) in [(1, "th", derived), (2, "md", derived), (16, "fr", "jpeg")] {
         if row.chain & bit != 0 {

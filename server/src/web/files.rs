@@ -9,7 +9,11 @@ use tower_http::services::ServeFile;
 
 use crate::state::Shared;
 
-pub async fn serve(State(state): State<Shared>, Path(path): Path<String>, req: Request) -> Response {
+pub async fn serve(
+    State(state): State<Shared>,
+    Path(path): Path<String>,
+    req: Request,
+) -> Response {
     let key = format!("images/{path}");
     let Ok(file) = state.storage.path_of(&key) else {
         return StatusCode::NOT_FOUND.into_response();
@@ -19,7 +23,11 @@ pub async fn serve(State(state): State<Shared>, Path(path): Path<String>, req: R
         Ok(m) if m.is_file() => m,
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
-    let mtime = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_secs());
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs());
     let etag = format!("\"{:x}-{:x}\"", meta.len(), mtime);
     let not_modified = req
         .headers()
@@ -30,7 +38,13 @@ pub async fn serve(State(state): State<Shared>, Path(path): Path<String>, req: R
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         // ServeFile does Range, If-Modified-Since and HEAD.
-        match ServeFile::new_with_mime(&file, &crate::urls::mime_of(ext).parse().unwrap_or(mime_octet())).oneshot(req).await {
+        match ServeFile::new_with_mime(
+            &file,
+            &crate::urls::mime_of(ext).parse().unwrap_or(mime_octet()),
+        )
+        .oneshot(req)
+        .await
+        {
             Ok(r) => r.into_response(),
             Err(e) => match e {},
         }
@@ -39,8 +53,14 @@ pub async fn serve(State(state): State<Shared>, Path(path): Path<String>, req: R
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     resp
 }
 

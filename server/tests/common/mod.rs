@@ -1,0 +1,137 @@
+//! A real `upstage serve` on a free loopback port, with its own data dir and database.
+#![allow(dead_code)]
+
+use std::io::Cursor;
+use std::sync::Arc;
+
+use image::{ImageFormat, RgbImage};
+use upstage_core::{Limits, Pipeline, StageRegistry, StageSpec};
+use upstage_server::{ServeOptions, ServerConfig, Shared};
+
+pub struct TestServer {
+    pub url: String,
+    pub admin_key: String,
+    pub state: Shared,
+    pub dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub fn pipeline(limits: Limits) -> Pipeline {
+    let mut r = StageRegistry::new();
+    r.register(Arc::new(upstage_stage_exif::ExifStageFactory))
+        .unwrap();
+    r.register(Arc::new(upstage_stage_resize::ResizeStageFactory))
+        .unwrap();
+    r.register(Arc::new(upstage_stage_medium::MediumStageFactory))
+        .unwrap();
+    r.register(Arc::new(upstage_stage_thumbnail::ThumbnailStageFactory))
+        .unwrap();
+    let stages = r
+        .build(&["exif", "resize", "medium", "thumbnail"].map(StageSpec::named))
+        .unwrap();
+    Pipeline::new(stages, limits)
+}
+
+pub async fn start() -> TestServer {
+    start_with(|_| {}).await
+}
+
+/// Start with a configuration tweak (e.g. guest keys, URL uploads).
+pub async fn start_with(tweak: impl FnOnce(&mut ServerConfig)) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ..ServerConfig::default()
+    };
+    cfg.processing.workers = 2;
+    tweak(&mut cfg);
+    let listener = upstage_server::bind(cfg.listen).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let opts = ServeOptions {
+        cfg,
+        data_dir: dir.path().to_path_buf(),
+        pipeline: pipeline(Limits::default()),
+        storage_mode: upstage_storage::StorageMode::Datefolder,
+        medium_size: 750,
+        thumb_size: (320, 320),
+    };
+    let state = upstage_server::build_state(opts, addr).await.unwrap();
+    let admin_key = upstage_server::ensure_admin(&state).await.unwrap().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let s = state.clone();
+    tokio::spawn(async move {
+        upstage_server::serve(s, listener, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    TestServer {
+        url: format!("http://{addr}"),
+        admin_key,
+        state,
+        dir,
+        shutdown: Some(tx),
+    }
+}
+
+impl TestServer {
+    /// A non-admin user with a key.
+    pub async fn user_key(&self, name: &str) -> (i64, String) {
+        let u = self.state.db.create_user(name, false).await.unwrap();
+        let key = upstage_server::auth::create_key(&self.state.db, &self.state.ids, u.id, "test")
+            .await
+            .unwrap();
+        (u.id, key)
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("{}/api/1/upload", self.url)
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    encode(
+        &RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x * y) % 239) as u8])
+        }),
+        ImageFormat::Jpeg,
+    )
+}
+
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    encode(
+        &RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        }),
+        ImageFormat::Png,
+    )
+}
+
+pub fn encode(img: &RgbImage, f: ImageFormat) -> Vec<u8> {
+    let mut c = Cursor::new(Vec::new());
+    img.write_to(&mut c, f).unwrap();
+    c.into_inner()
+}
+
+pub fn file_part(bytes: Vec<u8>, name: &str, mime: &str) -> reqwest::multipart::Part {
+    reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_owned())
+        .mime_str(mime)
+        .unwrap()
+}

@@ -1,0 +1,228 @@
+//! The success path against the real server: JSON shape and types of the user's example, formats,
+//! the ImgBB shape, base64, and the files the response points at.
+
+mod common;
+
+use serde_json::Value;
+
+/// Keys of the user's example `image` object, in order (its video-only `frame` excepted).
+const EXAMPLE_KEYS: [&str; 58] = [
+    "name",
+    "extension",
+    "size",
+    "width",
+    "height",
+    "date",
+    "date_gmt",
+    "title",
+    "tags",
+    "description",
+    "nsfw",
+    "storage_mode",
+    "md5",
+    "source_md5",
+    "original_filename",
+    "original_exifdata",
+    "views",
+    "category_id",
+    "chain",
+    "thumb_size",
+    "medium_size",
+    "frame_size",
+    "expiration_date_gmt",
+    "likes",
+    "is_animated",
+    "is_approved",
+    "is_360",
+    "duration",
+    "type",
+    "tags_string",
+    "file",
+    "id_encoded",
+    "filename",
+    "mime",
+    "url",
+    "ratio",
+    "size_formatted",
+    "image",
+    "thumb",
+    "url_frame",
+    "medium",
+    "duration_time",
+    "url_viewer",
+    "path_viewer",
+    "url_short",
+    "display_url",
+    "display_width",
+    "display_height",
+    "views_label",
+    "likes_label",
+    "how_long_ago",
+    "date_fixed_peer",
+    "title_truncated",
+    "title_truncated_html",
+    "is_use_loader",
+    "display_title",
+    "delete_url",
+    "category_id",
+];
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+#[tokio::test]
+async fn a_jpeg_upload_matches_the_example_shape() {
+    let s = common::start().await;
+    let form = reqwest::multipart::Form::new().part(
+        "source",
+        common::file_part(common::jpeg(1600, 900), "Summer day.jpg", "image/jpeg"),
+    );
+    let r = common::client()
+        .post(s.endpoint())
+        .header("X-API-Key", &s.admin_key)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["cache-control"],
+        "no-store, no-cache, must-revalidate"
+    );
+    let body: Value = r.json().await.unwrap();
+    let top: Vec<&String> = body.as_object().unwrap().keys().collect();
+    assert_eq!(
+        top,
+        ["image", "status_code", "status_txt", "success"],
+        "serde_json sorts keys here; order is checked on the raw text below"
+    );
+    assert_eq!(body["status_code"], 200);
+    assert_eq!(
+        body["success"],
+        serde_json::json!({"message": "file uploaded", "code": 200})
+    );
+    assert_eq!(body["status_txt"], "OK");
+    let img = body["image"].as_object().unwrap();
+    let mut expected: Vec<&str> = EXAMPLE_KEYS.to_vec();
+    expected.sort();
+    expected.dedup();
+    let mut got: Vec<&str> = img.keys().map(String::as_str).collect();
+    got.sort();
+    assert_eq!(got, expected);
+    for (k, t) in [
+        ("name", "string"),
+        ("size", "number"),
+        ("width", "number"),
+        ("title", "string"),
+        ("tags", "array"),
+        ("description", "null"),
+        ("nsfw", "number"),
+        ("source_md5", "null"),
+        ("original_exifdata", "null"),
+        ("category_id", "null"),
+        ("chain", "number"),
+        ("expiration_date_gmt", "null"),
+        ("file", "object"),
+        ("ratio", "number"),
+        ("medium", "object"),
+        ("url_frame", "string"),
+        ("duration_time", "string"),
+        ("display_width", "string"),
+        ("display_height", "number"),
+        ("is_use_loader", "bool"),
+        ("delete_url", "string"),
+    ] {
+        assert_eq!(kind(&img[k]), t, "{k}: {}", img[k]);
+    }
+    assert_eq!(img["name"], "Summer-day");
+    assert_eq!(img["extension"], "jpg");
+    assert_eq!(img["title"], "Summer day");
+    assert_eq!(img["chain"], 7, "image + medium + thumb");
+    assert_eq!(img["type"], "image");
+    assert_eq!(img["width"], 1600);
+    assert_eq!(img["medium"]["extension"], "jpg");
+    assert_eq!(img["display_width"], "750");
+    assert_eq!(img["display_height"], 422);
+    assert_eq!(img["ratio"].as_f64().unwrap(), 1600.0 / 900.0);
+    assert_eq!(img["how_long_ago"], "moments ago");
+    let id = img["id_encoded"].as_str().unwrap();
+    assert_eq!(img["url_short"], format!("{}/image/{id}", s.url));
+    assert_eq!(img["path_viewer"], format!("/image/Summer-day.{id}"));
+    assert!(img["delete_url"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{}/image/{id}/delete/", s.url)));
+    // The files it points at exist with the right type.
+    for key in ["image", "thumb", "medium"] {
+        let url = img[key]["url"].as_str().unwrap();
+        let f = common::client().get(url).send().await.unwrap();
+        assert_eq!(f.status(), 200, "{url}");
+        assert_eq!(f.headers()["content-type"], "image/jpeg");
+        assert!(f.headers().contains_key("etag"));
+        let bytes = f.bytes().await.unwrap();
+        assert_eq!(bytes.len() as i64, img[key]["size"].as_i64().unwrap());
+    }
+}
+
+#[tokio::test]
+async fn txt_redirect_imgbb_and_base64() {
+    use base64::Engine;
+    let s = common::start().await;
+    let c = common::client();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(common::png(400, 300));
+    let txt = c
+        .post(s.endpoint())
+        .form(&[
+            ("key", s.admin_key.as_str()),
+            ("source", &b64),
+            ("format", "txt"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(txt.status(), 200);
+    let url = txt.text().await.unwrap();
+    assert!(
+        url.starts_with(&format!("{}/images/", s.url)) && url.ends_with(".png"),
+        "{url}"
+    );
+    assert_eq!(c.get(&url).send().await.unwrap().status(), 200);
+
+    let png2 = base64::engine::general_purpose::STANDARD.encode(common::png(401, 300));
+    let red = c
+        .post(s.endpoint())
+        .form(&[
+            ("key", s.admin_key.as_str()),
+            ("source", &png2),
+            ("format", "redirect"),
+            ("title", "Hello World"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(red.status(), 302);
+    let loc = red.headers()["location"].to_str().unwrap();
+    assert!(loc.starts_with("/image/Hello-World."), "{loc}");
+
+    let png3 = base64::engine::general_purpose::STANDARD.encode(common::png(402, 300));
+    let imgbb: Value = c
+        .post(s.endpoint())
+        .form(&[("key", s.admin_key.as_str()), ("image", &png3)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(imgbb["status"], 200);
+    assert!(imgbb.get("image").is_none());
+    assert_eq!(imgbb["data"]["id"], imgbb["data"]["id_encoded"]);
+}
