@@ -37,6 +37,40 @@ pub enum Command {
     Config(ConfigCommand),
     /// List the stages the pipeline can be built from.
     Stages,
+    /// Run the HTTP adapter (Chevereto API V1.1 upload endpoint, viewer, files).
+    Serve(ServeArgs),
+    /// Manage API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long)]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Base of the URLs in responses (default http://<listen>).
+    #[arg(long)]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key (and the user if new); the key is printed once.
+    Create {
+        #[arg(long)]
+        user: String,
+        /// Make a new user an admin.
+        #[arg(long)]
+        admin: bool,
+        /// A label for the key.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// List keys (ids, users, dates; never the keys themselves).
+    List,
+    /// Revoke a key by its id (as shown by `keys list`).
+    Revoke { id: i64 },
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
 use upstage_core::{Limits, Pipeline, StageSpec};
+use upstage_server::ServerConfig;
 use upstage_storage::StorageMode;
 
 use crate::cli::GlobalArgs;
@@ -25,6 +26,8 @@ pub struct Config {
     pub pipeline: Vec<String>,
     /// Per-stage settings, by stage name (e.g. `[stage.thumbnail] width = 320`).
     pub stage: BTreeMap<String, toml::Table>,
+    /// The HTTP adapter (`upstage serve`).
+    pub server: ServerConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -52,6 +55,7 @@ impl Default for Config {
                 .map(String::from)
                 .to_vec(),
             stage: BTreeMap::new(),
+            server: ServerConfig::default(),
         }
     }
 }
@@ -114,6 +118,16 @@ impl Config {
                 })
             })
             .collect()
+    }
+
+    /// A numeric setting of a stage's table, or its default.
+    pub fn stage_u32(&self, stage: &str, key: &str, default: u32) -> u32 {
+        self.stage
+            .get(stage)
+            .and_then(|t| t.get(key))
+            .and_then(|v| v.as_integer())
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(default)
     }
 
     pub fn build_pipeline(&self) -> Result<Pipeline> {

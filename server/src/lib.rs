@@ -38,6 +38,43 @@ pub struct ServeOptions {
     pub thumb_size: (u32, u32),
 }
 
+/// Open (creating and migrating if needed) the database and the site's id codec. The salt and
+/// padding are made once per site and kept in the database, so URLs never change.
+pub async fn open_db(
+    cfg: &ServerConfig,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<(db::Db, ids::IdCodec)> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let url = cfg
+        .database_url
+        .clone()
+        .unwrap_or_else(|| db::default_url(data_dir));
+    let db = db::Db::connect(&url)
+        .await
+        .with_context(|| format!("opening database {}", redact(&url)))?;
+    let salt = db
+        .variable_or_init("crypt_salt", &auth::random_hex(4))
+        .await?;
+    let padding: u64 = db
+        .variable_or_init("id_padding", &cfg.id_padding.to_string())
+        .await?
+        .parse()
+        .context("id_padding variable")?;
+    Ok((db, ids::IdCodec::new(&salt, padding)))
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// Bind the listening socket first, so a configured port 0 resolves to the real port before any
 /// URL is built from it.
 pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
@@ -57,25 +94,9 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
         medium_size,
         thumb_size,
     } = opts;
-    std::fs::create_dir_all(&data_dir)
-        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let (db, ids) = open_db(&cfg, &data_dir).await?;
     let temp_dir = data_dir.join("tmp");
     std::fs::create_dir_all(&temp_dir)?;
-    let url = cfg
-        .database_url
-        .clone()
-        .unwrap_or_else(|| db::default_url(&data_dir));
-    let db = db::Db::connect(&url)
-        .await
-        .with_context(|| format!("opening database {url}"))?;
-    let salt = db
-        .variable_or_init("crypt_salt", &auth::random_hex(4))
-        .await?;
-    let padding: u64 = db
-        .variable_or_init("id_padding", &cfg.id_padding.to_string())
-        .await?
-        .parse()
-        .context("id_padding variable")?;
     let storage = Arc::new(LocalStorage::new(&data_dir)?);
     let processor = processing::Processor::new(
         pipeline,
@@ -100,7 +121,7 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
         .parse()
         .map_err(|e| anyhow::anyhow!("timezone {:?}: {e}", cfg.timezone))?;
     Ok(Arc::new(AppState {
-        ids: ids::IdCodec::new(&salt, padding),
+        ids,
         keys: auth::KeyCache::default(),
         cfg,
         db,

@@ -1,6 +1,8 @@
 mod bench;
 mod config;
+mod keys;
 mod process;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -15,6 +17,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Process(args) => process::run(&cfg, args),
         Command::Bench(args) => bench::run(&cfg, args),
         Command::Config(c) => config::run(&cfg, c),
+        Command::Serve(args) => serve::run(cfg, args),
+        Command::Keys(k) => keys::run(&cfg, k),
         Command::Stages => {
             for (name, description) in crate::builtins::registry()?.list() {
                 println!("{name:<12} {description}");

@@ -2,11 +2,25 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
 use upstage_core::ItemError;
 use upstage_sdk::ErrorCode;
 
 use super::ResponseFormat;
+
+/// The reference's error body, in its key order: `status_code`, `error`, `status_txt`.
+#[derive(Serialize)]
+struct Body<'a> {
+    status_code: u16,
+    error: Detail<'a>,
+    status_txt: &'a str,
+}
+
+#[derive(Serialize)]
+struct Detail<'a> {
+    message: &'a str,
+    code: i64,
+}
 
 /// A failure as the client sees it: the reference's message and code.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,7 +79,8 @@ impl ApiError {
                 ApiError::bad(e.message.clone(), 400)
             }
             ErrorCode::CodecUnavailable => {
-                ApiError::bad(format!("Unavailable image format: {}", e.message), 613)
+                tracing::info!("unavailable format: {}", e.message);
+                ApiError::bad("Unavailable image format", 613)
             }
             _ => ApiError::internal(e),
         }
@@ -88,18 +103,22 @@ impl ApiError {
                     .into_response()
             }
             _ => {
-                let body = json!({
-                    "status_code": self.status.as_u16(),
-                    "error": {"message": self.message, "code": self.code},
-                    "status_txt": self.status_txt(),
-                });
+                let body = serde_json::to_string(&Body {
+                    status_code: self.status.as_u16(),
+                    error: Detail {
+                        message: &self.message,
+                        code: self.code,
+                    },
+                    status_txt: self.status_txt(),
+                })
+                .unwrap_or_default();
                 (
                     self.status,
                     [(
                         header::CONTENT_TYPE,
                         HeaderValue::from_static(super::JSON_UTF8),
                     )],
-                    body.to_string(),
+                    body,
                 )
                     .into_response()
             }

@@ -11,6 +11,7 @@ mod upload;
 mod url_guard;
 pub mod url_source;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::routing::{any, get};
 use axum::Router;
@@ -60,6 +61,9 @@ pub fn routes() -> Router<Shared> {
         .route("/api/{version}/{action}", any(upload::handle))
         .route("/api/{version}/{action}/", any(upload::handle))
         .route("/api/{version}/{action}/{*rest}", any(upload::handle_extra))
+        // Bodies are bounded while they stream (`params`): the file by the upload limit, text
+        // fields by a budget. axum's 2 MB default would refuse ordinary photos.
+        .layer(DefaultBodyLimit::disable())
 }
 
 async fn openapi() -> impl axum::response::IntoResponse {

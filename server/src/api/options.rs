@@ -16,7 +16,7 @@ pub struct ApiOptions {
 }
 
 /// Title of at most 100 characters, control characters removed.
-fn clean_title(t: &str) -> String {
+pub fn clean_title(t: &str) -> String {
     t.chars()
         .filter(|c| !c.is_control())
         .take(100)

@@ -1,12 +1,20 @@
 //! Request parameters the way PHP's `$_REQUEST` + `$_FILES` see them: query string, then an
 //! urlencoded or multipart body on top (body wins). JSON bodies are not parsed. The `source` file
 //! part streams to a temp file with the size limit enforced while reading.
+//!
+//! A body over the limits is not an error here: the oversize part is dropped and the rest of the
+//! body is read and discarded (up to a bound), so the reference's order of checks still decides
+//! the answer (a bad key is reported before the size) and the client, still sending, gets the
+//! response instead of a reset connection.
 
 use std::collections::HashMap;
 use std::io::Write;
 
+use axum::extract::multipart::Field;
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::HeaderMap;
+use futures_util::StreamExt;
 use md5::{Digest, Md5};
 
 use super::ApiError;
@@ -21,10 +29,20 @@ pub struct UploadedFile {
     pub md5: String,
 }
 
+/// The body went over the size limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Oversize {
+    /// The oversize part was dropped and the rest of the body read: every other parameter is known.
+    Drained,
+    /// Reading stopped at the oversize part: parameters after it are unknown.
+    Cut,
+}
+
 #[derive(Debug, Default)]
 pub struct Params {
     values: HashMap<String, String>,
     pub file: Option<UploadedFile>,
+    pub oversize: Option<Oversize>,
 }
 
 impl Params {
@@ -46,11 +64,17 @@ impl Params {
     }
 }
 
-fn too_big(state: &AppState) -> ApiError {
+pub fn too_big(state: &AppState) -> ApiError {
     ApiError::bad(
         format!("File too big - max {}", state.max_bytes_text()),
         400,
     )
+}
+
+/// Whatever a client sends past the limits is read and thrown away up to this many more bytes;
+/// past that the connection is dropped.
+fn drain_allowance(state: &AppState) -> u64 {
+    state.limits().max_bytes.max(1_048_576)
 }
 
 pub async fn collect(req: Request, state: &AppState) -> Result<Params, ApiError> {
@@ -61,21 +85,60 @@ pub async fn collect(req: Request, state: &AppState) -> Result<Params, ApiError>
     let content_type = req
         .headers()
         .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).to_ascii_lowercase())
+        .unwrap_or_default();
     if content_type.starts_with("multipart/form-data") {
         let multipart = Multipart::from_request(req, &())
             .await
-            .map_err(|e| ApiError::bad(format!("Invalid multipart body: {e}"), 400))?;
+            .map_err(|_| ApiError::bad("Invalid multipart body: no boundary", 400))?;
         read_multipart(multipart, state, &mut params).await?;
     } else if content_type.starts_with("application/x-www-form-urlencoded") {
-        let body = axum::body::to_bytes(req.into_body(), state.text_limit())
-            .await
-            .map_err(|_| too_big(state))?;
-        params.merge_pairs(&body);
+        read_urlencoded(req, state, &mut params).await;
     }
     Ok(params)
+}
+
+/// An urlencoded body within the text budget is merged; a larger one is discarded whole (its
+/// parameters are unknown: [`Oversize::Cut`]).
+async fn read_urlencoded(req: Request, state: &AppState, params: &mut Params) {
+    let limit = state.text_limit() as u64;
+    let mut stream = req.into_body().into_data_stream();
+    let mut body = Vec::new();
+    let mut read = 0u64;
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else {
+            // The client went away: keep nothing of a partial body.
+            body.clear();
+            break;
+        };
+        read += chunk.len() as u64;
+        if read > limit {
+            params.oversize = Some(Oversize::Cut);
+            body = Vec::new();
+            if read > limit + drain_allowance(state) {
+                return;
+            }
+        } else {
+            body.extend_from_slice(&chunk);
+        }
+    }
+    if params.oversize.is_none() {
+        params.merge_pairs(&body);
+    }
+}
+
+/// Reads and discards the rest of a field; `false` once the allowance is spent (stop reading).
+async fn drain(field: &mut Field<'_>, allowance: &mut u64) -> bool {
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => match allowance.checked_sub(chunk.len() as u64) {
+                Some(left) => *allowance = left,
+                None => return false,
+            },
+            Ok(None) => return true,
+            Err(_) => return false,
+        }
+    }
 }
 
 async fn read_multipart(
@@ -84,46 +147,138 @@ async fn read_multipart(
     params: &mut Params,
 ) -> Result<(), ApiError> {
     let bad = |e: axum::extract::multipart::MultipartError| {
-        ApiError::bad(format!("Invalid multipart body: {e}"), 400)
+        ApiError::bad(format!("Invalid multipart body: {}", e.body_text()), 400)
     };
+    let max_bytes = state.limits().max_bytes;
     let mut text_budget = state.text_limit();
-    while let Some(mut field) = mp.next_field().await.map_err(bad)? {
+    let mut allowance = drain_allowance(state);
+    loop {
+        let mut field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            // After an oversize part, a broken rest of the body is the client giving up.
+            Err(_) if params.oversize.is_some() => {
+                params.oversize = Some(Oversize::Cut);
+                break;
+            }
+            Err(e) => return Err(bad(e)),
+        };
         let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        if name == "source" && file_name.as_deref().is_some_and(|f| !f.is_empty()) {
+        let file_name = field
+            .file_name()
+            .map(str::to_owned)
+            .or_else(|| raw_file_name(field.headers()));
+        let is_file = name == "source" && file_name.as_deref().is_some_and(|f| !f.is_empty());
+        let mut over = false;
+        if is_file {
             let (mut file, path) = temp_path(&state.temp_dir).map_err(ApiError::internal)?;
             let mut hasher = Md5::new();
             let mut bytes = 0u64;
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
                 bytes += chunk.len() as u64;
-                if bytes > state.limits().max_bytes {
-                    return Err(too_big(state));
+                if bytes > max_bytes {
+                    over = true;
+                    break;
                 }
                 hasher.update(&chunk);
                 file.write_all(&chunk).map_err(ApiError::internal)?;
             }
-            file.flush().map_err(ApiError::internal)?;
-            params.file = Some(UploadedFile {
-                path,
-                client_name: file_name.unwrap_or_default(),
-                md5: hex::encode(hasher.finalize()),
-            });
+            if over {
+                // Dropping the path removes the partial file.
+                params.file = None;
+            } else {
+                file.flush().map_err(ApiError::internal)?;
+                params.file = Some(UploadedFile {
+                    path,
+                    client_name: file_name.unwrap_or_default(),
+                    md5: hex::encode(hasher.finalize()),
+                });
+            }
         } else {
             let mut value = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
                 if chunk.len() > text_budget {
-                    return Err(too_big(state));
+                    over = true;
+                    break;
                 }
                 text_budget -= chunk.len();
                 value.extend_from_slice(&chunk);
             }
-            // Non-UTF-8 text is kept (lossily) rather than refused, as PHP would keep the bytes.
-            params
-                .values
-                .insert(name, String::from_utf8_lossy(&value).into_owned());
+            if !over && !name.is_empty() {
+                // Non-UTF-8 text is kept (lossily) rather than refused, as PHP would keep the
+                // bytes.
+                params
+                    .values
+                    .insert(name, String::from_utf8_lossy(&value).into_owned());
+            }
+        }
+        if over {
+            params.oversize = Some(Oversize::Drained);
+            if !drain(&mut field, &mut allowance).await {
+                params.oversize = Some(Oversize::Cut);
+                break;
+            }
         }
     }
     Ok(())
+}
+
+/// The file name of a part whose `Content-Disposition` the multipart parser could not read as
+/// UTF-8 (e.g. a Latin-1 name) or that only has an RFC 5987 `filename*`.
+fn raw_file_name(headers: &HeaderMap) -> Option<String> {
+    let bytes = headers.get(CONTENT_DISPOSITION)?.as_bytes();
+    // Not UTF-8: most likely Latin-1 (old clients), where every byte is its own code point.
+    let raw = std::str::from_utf8(bytes).map_or_else(
+        |_| bytes.iter().map(|&b| char::from(b)).collect(),
+        str::to_owned,
+    );
+    let params = disposition_params(&raw);
+    let find = |key: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.clone())
+    };
+    find("filename").or_else(|| {
+        let ext = find("filename*")?;
+        // charset'language'percent-encoded
+        let mut it = ext.splitn(3, '\'');
+        let (_, _, value) = (it.next()?, it.next()?, it.next()?);
+        Some(
+            percent_encoding::percent_decode_str(value)
+                .decode_utf8_lossy()
+                .into_owned(),
+        )
+    })
+}
+
+/// `form-data; name="a"; filename="b;c.jpg"` → `[(name, a), (filename, b;c.jpg)]`.
+fn disposition_params(raw: &str) -> Vec<(String, String)> {
+    let mut segments = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in raw.chars() {
+        match c {
+            _ if escaped => {
+                current.push(c);
+                escaped = false;
+            }
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ';' if !quoted => segments.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    segments.push(current);
+    segments
+        .into_iter()
+        .skip(1)
+        .filter_map(|s| {
+            let (k, v) = s.split_once('=')?;
+            Some((k.trim().to_owned(), v.trim().to_owned()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -139,5 +294,32 @@ mod tests {
         assert_eq!(p.filled("b"), None);
         assert_eq!(p.filled("c"), Some("2"), "last value wins");
         assert_eq!(p.filled("d"), Some("x y"));
+    }
+
+    #[test]
+    fn content_disposition_parameters() {
+        assert_eq!(
+            disposition_params(r#"form-data; name="source"; filename="a;\"b\".jpg""#),
+            [
+                ("name".to_owned(), "source".to_owned()),
+                ("filename".to_owned(), "a;\"b\".jpg".to_owned())
+            ]
+        );
+        let mut h = HeaderMap::new();
+        h.insert(
+            CONTENT_DISPOSITION,
+            axum::http::HeaderValue::from_bytes(
+                b"form-data; name=\"source\"; filename=\"caf\xe9.jpg\"",
+            )
+            .unwrap(),
+        );
+        assert_eq!(raw_file_name(&h).as_deref(), Some("caf\u{e9}.jpg"));
+        h.insert(
+            CONTENT_DISPOSITION,
+            axum::http::HeaderValue::from_static(
+                "form-data; name=\"source\"; filename*=UTF-8''caf%C3%A9.jpg",
+            ),
+        );
+        assert_eq!(raw_file_name(&h).as_deref(), Some("caf\u{e9}.jpg"));
     }
 }

@@ -109,6 +109,13 @@ pub struct ImageJson {
     pub id: Option<String>,
 }
 
+/// PHP's `rawurlencode`: everything but `A-Z a-z 0-9 - _ . ~` is percent-encoded.
+const RAWURLENCODE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Decimal units with one decimal, trailing `.0` dropped: `999 B`, `53.2 KB`, `3 MB`.
 pub fn format_bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
@@ -230,9 +237,7 @@ pub fn build(
         tags: tags
             .iter()
             .map(|t| {
-                let key =
-                    percent_encoding::utf8_percent_encode(t, percent_encoding::NON_ALPHANUMERIC)
-                        .to_string();
+                let key = percent_encoding::utf8_percent_encode(t, RAWURLENCODE).to_string();
                 TagJson {
                     name: t.clone(),
                     name_safe_html: html_escape(t),

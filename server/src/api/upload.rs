@@ -12,7 +12,7 @@ use upstage_core::Input;
 use upstage_sdk::{MediaKind, OutputKind};
 
 use super::base64::{decode as decode_base64, looks_like_url, Decoded};
-use super::params::{collect, Params};
+use super::params::{collect, too_big, Oversize, Params};
 use super::url_source::{fetch, UrlPolicy};
 use super::{options, response, ApiError, ResponseFormat};
 use crate::auth::{random_hex, secrets_equal, Caller};
@@ -149,6 +149,10 @@ async fn upload(
         .or_else(|| p.raw("key").map(str::to_owned))
         .unwrap_or_default();
     if key.is_empty() {
+        // A body cut short at an oversize part may have had the key after it.
+        if p.oversize == Some(Oversize::Cut) {
+            return Err(too_big(state));
+        }
         return Err(ApiError::bad("No key provided", 100));
     }
     if version != "1" {
@@ -160,6 +164,12 @@ async fn upload(
     let caller = authenticate(state, &key).await?;
     if action != "upload" {
         return Err(ApiError::bad("Invalid API action", 120));
+    }
+    if p.oversize.is_some() {
+        // The size is checked after duplicates and flooding (§4 #20); a file that was never
+        // stored cannot be a duplicate.
+        flood_check(state, &caller, ip, Utc::now().naive_utc()).await?;
+        return Err(too_big(state));
     }
     let text_source = p
         .raw("source")
@@ -302,7 +312,13 @@ fn new_row(
         .upload
         .title
         .clone()
-        .or_else(|| pr.exif_title.clone())
+        .or_else(|| {
+            // Metadata titles are cut like given ones (the column holds 100 characters).
+            pr.exif_title
+                .as_deref()
+                .map(options::clean_title)
+                .filter(|t| !t.is_empty())
+        })
         .or_else(|| title_from_name(client_name));
     let description = opts
         .upload

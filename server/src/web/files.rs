@@ -14,6 +14,10 @@ pub async fn serve(
     Path(path): Path<String>,
     req: Request,
 ) -> Response {
+    // Names never start with a dot: such a segment is an in-flight temp file or not ours.
+    if path.split('/').any(|seg| seg.starts_with('.')) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let key = format!("images/{path}");
     let Ok(file) = state.storage.path_of(&key) else {
         return StatusCode::NOT_FOUND.into_response();
@@ -33,7 +37,7 @@ pub async fn serve(
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        .is_some_and(|v| etag_matches(v, &etag));
     let mut resp = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -64,6 +68,26 @@ pub async fn serve(
     resp
 }
 
+/// `If-None-Match` uses the weak comparison (RFC 9110 §13.1.2): `W/` prefixes are ignored.
+fn etag_matches(header: &str, etag: &str) -> bool {
+    header.split(',').map(str::trim).any(|t| {
+        t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag.strip_prefix("W/").unwrap_or(etag)
+    })
+}
+
 fn mime_octet() -> mime::Mime {
     mime::APPLICATION_OCTET_STREAM
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn if_none_match_is_weak() {
+        let e = "\"1f-2a\"";
+        assert!(super::etag_matches("\"1f-2a\"", e));
+        assert!(super::etag_matches("W/\"1f-2a\"", e));
+        assert!(super::etag_matches("\"x\", \"1f-2a\"", e));
+        assert!(super::etag_matches("*", e));
+        assert!(!super::etag_matches("\"1f-2b\"", e));
+    }
 }

@@ -1,0 +1,12 @@
+//! The few queries only the pages need (kept here, beside their one user).
+
+use crate::db::{Db, DbError};
+
+/// Count one view of an image.
+pub async fn add_view(db: &Db, id: i64) -> Result<(), DbError> {
+    sqlx::query("UPDATE images SET views = views + 1 WHERE id = $1")
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,48 @@
+use std::process::ExitCode;
+
+use anyhow::Result;
+use upstage_server::ServeOptions;
+
+use crate::cli::ServeArgs;
+use crate::config::Config;
+
+pub fn run(mut cfg: Config, args: ServeArgs) -> Result<ExitCode> {
+    if let Some(l) = args.listen {
+        cfg.server.listen = l;
+    }
+    if let Some(u) = args.public_url {
+        cfg.server.public_url = Some(u);
+    }
+    let pipeline = cfg.build_pipeline()?;
+    let opts = ServeOptions {
+        cfg: cfg.server.clone(),
+        data_dir: cfg.data_dir.clone(),
+        pipeline,
+        storage_mode: cfg.storage.mode,
+        medium_size: cfg.stage_u32("medium", "size", 750),
+        thumb_size: (
+            cfg.stage_u32("thumbnail", "width", 320),
+            cfg.stage_u32("thumbnail", "height", 320),
+        ),
+    };
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async move {
+        let listener = upstage_server::bind(opts.cfg.listen).await?;
+        let addr = listener.local_addr()?;
+        let state = upstage_server::build_state(opts, addr).await?;
+        if let Some(key) = upstage_server::ensure_admin(&state).await? {
+            println!(
+                "First start: created user 'admin'. Its API key (shown only now):\n\n    {key}\n"
+            );
+        }
+        println!(
+            "Upstage listening on http://{addr} — upload endpoint {}/api/1/upload (Ctrl-C to stop)",
+            state.base_url
+        );
+        upstage_server::serve(state, listener, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
