@@ -42,6 +42,19 @@ pub enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Load-test the upload endpoint: starts its own `upstage serve` on loopback, uploads ~2 MB
+    /// JPEGs at each concurrency, reports uploads/s, p50/p99 latency and the server's peak RSS.
+    Loadtest(LoadtestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LoadtestArgs {
+    /// Uploads per concurrency level.
+    #[arg(long, default_value_t = 100)]
+    pub requests: usize,
+    /// Concurrency levels to run, in order.
+    #[arg(long, value_delimiter = ',', default_value = "1,8")]
+    pub concurrency: Vec<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use base64::Engine;
-use reqwest::multipart::{Form, Part};
+use reqwest::multipart::Form;
 use serde_json::Value;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -438,6 +438,19 @@ async fn empty_upload_source() {
                 "source[]",
                 common::file_part(jpeg(1), "a.jpg", "image/jpeg"),
             ))
+            .send()
+            .await
+            .unwrap(),
+        "Empty upload source",
+        130,
+    )
+    .await;
+    // A file part under another name (ImgBB clients send `image`) is not a source, and not a
+    // text parameter either.
+    expect_error(
+        c.post(s.endpoint())
+            .header("X-API-Key", key)
+            .multipart(Form::new().part("image", common::file_part(jpeg(1), "a.jpg", "image/jpeg")))
             .send()
             .await
             .unwrap(),

@@ -1,6 +1,7 @@
 mod bench;
 mod config;
 mod keys;
+mod loadtest;
 mod process;
 mod serve;
 
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Config(c) => config::run(&cfg, c),
         Command::Serve(args) => serve::run(cfg, args),
         Command::Keys(k) => keys::run(&cfg, k),
+        Command::Loadtest(args) => loadtest::run(args),
         Command::Stages => {
             for (name, description) in crate::builtins::registry()?.list() {
                 println!("{name:<12} {description}");

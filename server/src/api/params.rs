@@ -168,9 +168,9 @@ async fn read_multipart(
             .file_name()
             .map(str::to_owned)
             .or_else(|| raw_file_name(field.headers()));
-        let is_file = name == "source" && file_name.as_deref().is_some_and(|f| !f.is_empty());
+        let is_file = file_name.as_deref().is_some_and(|f| !f.is_empty());
         let mut over = false;
-        if is_file {
+        if is_file && name == "source" {
             let (mut file, path) = temp_path(&state.temp_dir).map_err(ApiError::internal)?;
             let mut hasher = Md5::new();
             let mut bytes = 0u64;
@@ -204,7 +204,8 @@ async fn read_multipart(
                 text_budget -= chunk.len();
                 value.extend_from_slice(&chunk);
             }
-            if !over && !name.is_empty() {
+            // Files other than `source` are not parameters (PHP puts them in `$_FILES` only).
+            if !over && !is_file && !name.is_empty() {
                 // Non-UTF-8 text is kept (lossily) rather than refused, as PHP would keep the
                 // bytes.
                 params

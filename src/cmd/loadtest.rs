@@ -1,0 +1,157 @@
+//! `upstage loadtest`: a real `upstage serve` child on loopback (own temp data dir), ~2 MB JPEG
+//! uploads at each concurrency level, and the numbers the HTTP issue asks for: uploads/s,
+//! p50/p99 latency, and the server's peak RSS (VmHWM) over the whole run.
+
+use std::io::Cursor;
+use std::process::{ExitCode, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+use crate::cli::LoadtestArgs;
+
+/// A photo-like JPEG of about 2 MB: smooth gradients plus per-pixel noise so it does not compress
+/// to nothing, and a `seed` so every upload has distinct bytes.
+fn jpeg_2mb(seed: u32) -> Result<Vec<u8>> {
+    let (w, h) = (1920, 1280);
+    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let n = (state & 0x3f) as u8;
+        image::Rgb([
+            (x / 8) as u8 ^ n,
+            (y / 6) as u8 ^ n,
+            ((x + y) / 12) as u8 ^ n,
+        ])
+    });
+    let mut out = Cursor::new(Vec::new());
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92).encode_image(&img)?;
+    Ok(out.into_inner())
+}
+
+fn peak_rss_mb(pid: u32) -> Option<f64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: f64 = s
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).copied().unwrap_or_default()
+}
+
+pub fn run(args: LoadtestArgs) -> Result<ExitCode> {
+    tokio::runtime::Runtime::new()?.block_on(run_async(args))
+}
+
+async fn run_async(args: LoadtestArgs) -> Result<ExitCode> {
+    let dir = std::env::temp_dir().join(format!("upstage-loadtest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let mut child = Command::new(std::env::current_exe()?)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(&dir)
+        .env("UPSTAGE_DATA_DIR", dir.join("data"))
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .context("starting upstage serve")?;
+    let pid = child.id().context("server pid")?;
+    let mut lines = BufReader::new(child.stdout.take().context("server stdout")?).lines();
+    let (mut key, mut base) = (None, None);
+    while let Some(line) =
+        tokio::time::timeout(Duration::from_secs(30), lines.next_line()).await??
+    {
+        let t = line.trim();
+        if t.starts_with("chv_") {
+            key = Some(t.to_owned());
+        }
+        if let Some(rest) = t.strip_prefix("Upstage listening on ") {
+            base = rest.split_whitespace().next().map(str::to_owned);
+            break;
+        }
+    }
+    let (Some(key), Some(base)) = (key, base) else {
+        bail!("server did not start")
+    };
+    let endpoint = format!("{base}/api/1/upload");
+    let client = reqwest::Client::new();
+    let sample = jpeg_2mb(0)?;
+    println!(
+        "server pid {pid}; upload ~{:.2} MB JPEG 1920x1280; {} requests per level",
+        sample.len() as f64 / 1e6,
+        args.requests
+    );
+    println!("| concurrency | uploads/s | p50 ms | p99 ms | errors | server peak RSS MB |");
+    println!("|---|---|---|---|---|---|");
+    let mut seed = 1;
+    for &conc in &args.concurrency {
+        // Bodies are made up front so the client's JPEG encoding is not measured.
+        let bodies: Vec<Vec<u8>> = (0..args.requests)
+            .map(|i| jpeg_2mb(seed + i as u32))
+            .collect::<Result<_>>()?;
+        seed += args.requests as u32;
+        let queue = Arc::new(std::sync::Mutex::new(bodies));
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..conc.max(1) {
+            let (q, c, e, k) = (queue.clone(), client.clone(), endpoint.clone(), key.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut lat = Vec::new();
+                let mut errors = 0usize;
+                loop {
+                    let Some(body) = q.lock().ok().and_then(|mut v| v.pop()) else {
+                        break;
+                    };
+                    let part = reqwest::multipart::Part::bytes(body)
+                        .file_name("load.jpg")
+                        .mime_str("image/jpeg")?;
+                    let t = Instant::now();
+                    let r = c
+                        .post(&e)
+                        .header("X-API-Key", &k)
+                        .multipart(reqwest::multipart::Form::new().part("source", part))
+                        .send()
+                        .await;
+                    match r {
+                        Ok(resp) if resp.status().is_success() => {
+                            resp.bytes().await?;
+                            lat.push(t.elapsed());
+                        }
+                        _ => errors += 1,
+                    }
+                }
+                anyhow::Ok((lat, errors))
+            }));
+        }
+        let mut lat = Vec::new();
+        let mut errors = 0;
+        for t in tasks {
+            let (l, e) = t.await??;
+            lat.extend(l);
+            errors += e;
+        }
+        let secs = start.elapsed().as_secs_f64();
+        lat.sort();
+        println!(
+            "| {conc} | {:.1} | {:.0} | {:.0} | {errors} | {:.0} |",
+            lat.len() as f64 / secs,
+            percentile(&lat, 0.5).as_secs_f64() * 1e3,
+            percentile(&lat, 0.99).as_secs_f64() * 1e3,
+            peak_rss_mb(pid).unwrap_or(0.0)
+        );
+    }
+    child.kill().await.ok();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(ExitCode::SUCCESS)
+}
