@@ -131,7 +131,8 @@ fn run(
         md5,
         source_md5,
         is_animated: ctx.meta.is_animated,
-        duration: 0,
+        // Whole seconds, truncated, as the reference stores it.
+        duration: ctx.meta.duration_seconds.map_or(0, |d| d.max(0.0) as u64),
         date_taken: ctx.meta.date_taken,
         exif_title: ctx.meta.title.clone(),
         exif_description: ctx.meta.description.clone(),

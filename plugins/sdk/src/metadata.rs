@@ -54,6 +54,10 @@ pub struct Metadata {
     pub camera_model: Option<String>,
     /// True when GPS tags were found and removed from the stored file.
     pub gps_removed: bool,
+    /// Videos: length in seconds (set by the frame stage).
+    pub duration_seconds: Option<f64>,
+    /// Videos: the codec of the first video stream (e.g. `h264`).
+    pub video_codec: Option<String>,
 }
 
 impl Metadata {
