@@ -52,11 +52,8 @@ impl IdCodec {
             let d = self.alphabet.iter().position(|a| *a == c).unwrap_or(0) as u64;
             n = n.checked_mul(62)?.checked_add(d)?;
         }
-        let id = if self.padding > 0 {
-            n / self.padding
-        } else {
-            n
-        };
+        // Padding 0 means ids are not padded.
+        let id = n.checked_div(self.padding).unwrap_or(n);
         (id > 0).then_some(id)
     }
 }

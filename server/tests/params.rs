@@ -307,57 +307,102 @@ async fn nsfw() {
     }
 }
 
-/// A TIFF (big-endian) with IFD0 → Exif IFD holding DateTimeOriginal and OffsetTimeOriginal.
-fn exif_tiff(date: &str, offset: &str) -> Vec<u8> {
-    let mut date = date.as_bytes().to_vec();
-    date.push(0);
-    let mut offset = offset.as_bytes().to_vec();
-    offset.push(0);
+/// One TIFF field: tag, type (1 BYTE, 2 ASCII) and its bytes (ASCII values include the NUL).
+type Field = (u16, u16, Vec<u8>);
+
+fn ascii(s: &str) -> Vec<u8> {
+    let mut v = s.as_bytes().to_vec();
+    v.push(0);
+    v
+}
+
+/// A big-endian TIFF: IFD0 with `ifd0` (sorted by tag) and, when `exif` is not empty, a pointer
+/// to an Exif IFD holding `exif`. Values longer than 4 bytes follow the IFDs.
+fn tiff(ifd0: &[Field], exif: &[Field]) -> Vec<u8> {
+    let ifd_len = |n: usize| 2 + 12 * n as u32 + 4;
+    let n0 = ifd0.len() + usize::from(!exif.is_empty());
     let ifd0_at = 8u32;
-    let exif_at = ifd0_at + 2 + 12 + 4;
-    let data_at = exif_at + 2 + 2 * 12 + 4;
+    let exif_at = ifd0_at + ifd_len(n0);
+    let mut data_at = exif_at
+        + if exif.is_empty() {
+            0
+        } else {
+            ifd_len(exif.len())
+        };
+    let mut data = Vec::new();
+    let mut write_ifd = |t: &mut Vec<u8>, fields: &[Field], pointer: Option<u32>| {
+        let mut entries: Vec<(u16, u16, u32, [u8; 4])> = Vec::new();
+        for (tag, kind, bytes) in fields {
+            let mut value = [0u8; 4];
+            if bytes.len() <= 4 {
+                value[..bytes.len()].copy_from_slice(bytes);
+            } else {
+                value = data_at.to_be_bytes();
+                data.extend_from_slice(bytes);
+                data_at += bytes.len() as u32;
+            }
+            entries.push((*tag, *kind, bytes.len() as u32, value));
+        }
+        if let Some(at) = pointer {
+            // ExifIFDPointer (LONG).
+            entries.push((0x8769, 4, 1, at.to_be_bytes()));
+        }
+        entries.sort_by_key(|e| e.0);
+        t.extend_from_slice(&(entries.len() as u16).to_be_bytes());
+        for (tag, kind, count, value) in entries {
+            t.extend_from_slice(&tag.to_be_bytes());
+            t.extend_from_slice(&kind.to_be_bytes());
+            t.extend_from_slice(&count.to_be_bytes());
+            t.extend_from_slice(&value);
+        }
+        t.extend_from_slice(&0u32.to_be_bytes());
+    };
     let mut t = b"MM\x00\x2a".to_vec();
     t.extend_from_slice(&ifd0_at.to_be_bytes());
-    // IFD0: ExifIFDPointer (0x8769, LONG).
-    t.extend_from_slice(&1u16.to_be_bytes());
-    entry(&mut t, 0x8769, 4, 1, exif_at);
-    t.extend_from_slice(&0u32.to_be_bytes());
-    // Exif IFD: DateTimeOriginal (0x9003) and OffsetTimeOriginal (0x9011), both ASCII.
-    t.extend_from_slice(&2u16.to_be_bytes());
-    entry(&mut t, 0x9003, 2, date.len() as u32, data_at);
-    entry(
-        &mut t,
-        0x9011,
-        2,
-        offset.len() as u32,
-        data_at + date.len() as u32,
-    );
-    t.extend_from_slice(&0u32.to_be_bytes());
-    assert_eq!(t.len() as u32, data_at);
-    t.extend_from_slice(&date);
-    t.extend_from_slice(&offset);
+    write_ifd(&mut t, ifd0, (!exif.is_empty()).then_some(exif_at));
+    if !exif.is_empty() {
+        write_ifd(&mut t, exif, None);
+    }
+    t.extend_from_slice(&data);
     t
 }
 
-fn entry(t: &mut Vec<u8>, tag: u16, kind: u16, count: u32, value: u32) {
-    t.extend_from_slice(&tag.to_be_bytes());
-    t.extend_from_slice(&kind.to_be_bytes());
-    t.extend_from_slice(&count.to_be_bytes());
-    t.extend_from_slice(&value.to_be_bytes());
+/// DateTimeOriginal (0x9003) and OffsetTimeOriginal (0x9011) in the Exif IFD.
+fn date_fields(date: &str, offset: &str) -> Vec<Field> {
+    vec![(0x9003, 2, ascii(date)), (0x9011, 2, ascii(offset))]
 }
 
 /// A JPEG with an APP1 Exif segment right after SOI.
-fn jpeg_with_exif(w: u32, h: u32, date: &str, offset: &str) -> Vec<u8> {
+fn jpeg_with_tiff(w: u32, h: u32, tiff: &[u8]) -> Vec<u8> {
     let plain = common::jpeg(w, h);
     assert_eq!(&plain[..2], b"\xff\xd8");
     let mut payload = b"Exif\x00\x00".to_vec();
-    payload.extend_from_slice(&exif_tiff(date, offset));
+    payload.extend_from_slice(tiff);
     let mut out = plain[..2].to_vec();
     out.extend_from_slice(b"\xff\xe1");
     out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
     out.extend_from_slice(&payload);
     out.extend_from_slice(&plain[2..]);
     out
+}
+
+fn jpeg_with_exif(w: u32, h: u32, date: &str, offset: &str) -> Vec<u8> {
+    jpeg_with_tiff(w, h, &tiff(&[], &date_fields(date, offset)))
+}
+
+#[tokio::test]
+async fn metadata_title_is_cut_to_100_characters() {
+    let s = common::start().await;
+    // XPTitle (0x9C9B): UTF-16LE bytes, NUL-terminated.
+    let title: String = "Ünïcode title ".repeat(12);
+    let mut xp: Vec<u8> = title.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    xp.extend_from_slice(&[0, 0]);
+    let jpeg = jpeg_with_tiff(330, 220, &tiff(&[(0x9C9B, 1, xp)], &[]));
+    let form = Form::new().part("source", common::file_part(jpeg, "x.jpg", "image/jpeg"));
+    let img = upload(&s, &s.admin_key, form).await;
+    let got = img["title"].as_str().unwrap();
+    assert_eq!(got, title.chars().take(100).collect::<String>().trim_end());
+    assert!(got.chars().count() <= 100);
 }
 
 #[tokio::test]
@@ -640,13 +685,33 @@ async fn openapi_document() {
         }
     }
     let multipart = resolve(&doc, &body["content"]["multipart/form-data"]["schema"]);
-    let source = resolve(&doc, &multipart["properties"]["source"]).to_string();
-    assert!(source.contains("binary"), "{source}");
-    assert!(source.contains("base64"), "{source}");
-    assert!(source.contains("uri"), "{source}");
+    let source = resolve(&doc, &multipart["properties"]["source"]);
+    let kinds: Vec<String> = source["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|alt| {
+            let alt = resolve(&doc, alt);
+            [&alt["format"], &alt["contentEncoding"]]
+                .iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join("+")
+        })
+        .collect();
+    assert!(kinds.iter().any(|k| k.contains("binary")), "{kinds:?}");
+    assert!(kinds.iter().any(|k| k.contains("base64")), "{kinds:?}");
+    assert!(kinds.iter().any(|k| k == "uri"), "{kinds:?}");
     // The success schema has every key of the user's example; the error schema its shape.
     let ok = resolve(&doc, &path["post"]["responses"]["200"]);
     let ok_schema = resolve(&doc, &ok["content"]["application/json"]["schema"]);
+    let ok_schema = ok_schema["oneOf"].as_array().map_or(ok_schema, |alts| {
+        alts.iter()
+            .map(|a| resolve(&doc, a))
+            .find(|a| a["properties"].get("image").is_some())
+            .expect("a schema with `image`")
+    });
+    assert!(ok["content"]["text/plain"].is_object(), "format=txt");
     let image = resolve(&doc, &ok_schema["properties"]["image"]);
     let image_props = image["properties"].as_object().unwrap();
     for k in IMAGE_KEYS {

@@ -38,6 +38,8 @@ pub enum Oversize {
     Cut,
 }
 
+const MAX_FIELDS: usize = 1000;
+
 #[derive(Debug, Default)]
 pub struct Params {
     values: HashMap<String, String>,
@@ -59,7 +61,15 @@ impl Params {
 
     fn merge_pairs(&mut self, bytes: &[u8]) {
         for (k, v) in url::form_urlencoded::parse(bytes) {
-            self.values.insert(k.into_owned(), v.into_owned());
+            self.set(k.into_owned(), v.into_owned());
+        }
+    }
+
+    /// Like PHP's `max_input_vars`, at most [`MAX_FIELDS`] distinct names are kept, so a body of
+    /// tiny fields cannot turn into millions of map entries.
+    fn set(&mut self, key: String, value: String) {
+        if self.values.len() < MAX_FIELDS || self.values.contains_key(&key) {
+            self.values.insert(key, value);
         }
     }
 }
@@ -208,9 +218,7 @@ async fn read_multipart(
             if !over && !is_file && !name.is_empty() {
                 // Non-UTF-8 text is kept (lossily) rather than refused, as PHP would keep the
                 // bytes.
-                params
-                    .values
-                    .insert(name, String::from_utf8_lossy(&value).into_owned());
+                params.set(name, String::from_utf8_lossy(&value).into_owned());
             }
         }
         if over {
@@ -295,6 +303,17 @@ mod tests {
         assert_eq!(p.filled("b"), None);
         assert_eq!(p.filled("c"), Some("2"), "last value wins");
         assert_eq!(p.filled("d"), Some("x y"));
+    }
+
+    #[test]
+    fn field_count_is_capped() {
+        let mut p = Params::default();
+        let body: Vec<String> = (0..5000).map(|i| format!("f{i}=x")).collect();
+        p.merge_pairs(body.join("&").as_bytes());
+        p.merge_pairs(b"f1=y&key=late");
+        assert_eq!(p.values.len(), MAX_FIELDS);
+        assert_eq!(p.raw("f1"), Some("y"), "known names are still updated");
+        assert_eq!(p.raw("key"), None);
     }
 
     #[test]

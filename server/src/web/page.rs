@@ -21,7 +21,8 @@ body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-appl
 main{max-width:960px;margin:0 auto;padding:16px}
 a{color:var(--accent)}
 h1{font-size:1.5rem;line-height:1.25;margin:16px 0 8px;overflow-wrap:anywhere}
-h2{font-size:1.05rem;margin:24px 0 8px}
+h2{font-size:1.15rem;margin:24px 0 8px}
+h3{font-size:.95rem;margin:16px 0 6px;color:var(--muted)}
 .media{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px;text-align:center}
 .media img,.media video{display:block;margin:0 auto;max-width:100%;height:auto;max-height:80vh}
 .desc{overflow-wrap:anywhere}

@@ -236,7 +236,8 @@ fn render(row: &ImageRow, u: &ImageUrls, tags: &[String], views: i64) -> String 
         );
     }
     if let Some(d) = row.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        let short: String = d.chars().take(200).collect();
+        let flat = d.split_whitespace().collect::<Vec<_>>().join(" ");
+        let short: String = flat.chars().take(200).collect();
         let _ = writeln!(
             head,
             "<meta name=\"description\" content=\"{}\">",
@@ -328,11 +329,7 @@ fn render(row: &ImageRow, u: &ImageUrls, tags: &[String], views: i64) -> String 
     body.push_str("<h2>Share</h2>\n");
     let mut n = 0;
     for (group, codes) in embed_codes(row, u, &m) {
-        let _ = writeln!(
-            body,
-            "<section class=\"embed\" aria-label=\"{}\">",
-            e(group)
-        );
+        let _ = writeln!(body, "<h3>{}</h3>\n<section class=\"embed\">", e(group));
         for (label, code) in codes {
             n += 1;
             let field = if group == "Links" {
