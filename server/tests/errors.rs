@@ -921,6 +921,30 @@ async fn bad_files_are_client_errors() {
     }
 }
 
+#[tokio::test]
+async fn a_format_without_a_decoder_is_unavailable() {
+    // An AVIF `ftyp` box and nothing else: sniffed as AVIF, which this build cannot read. The
+    // message is the reference's, with no detail appended.
+    let s = common::start().await;
+    let mut avif = Vec::new();
+    avif.extend_from_slice(&24u32.to_be_bytes());
+    avif.extend_from_slice(b"ftypavif\0\0\0\0mif1avif");
+    avif.extend_from_slice(&[0u8; 64]);
+    let r = client()
+        .post(s.endpoint())
+        .header("X-API-Key", &s.admin_key)
+        .multipart(file_form(avif, "x.avif", "image/avif"))
+        .send()
+        .await
+        .unwrap();
+    let (message, code) = expect_any_error(r).await;
+    assert!(
+        (message.as_str(), code) == ("Unavailable image format", 613)
+            || (message.as_str(), code) == ("Can't get target upload source info", 610),
+        "{message} {code}"
+    );
+}
+
 /// A PNG whose IHDR claims `w`×`h` but which carries almost no data.
 fn png_claiming(w: u32, h: u32) -> Vec<u8> {
     fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {

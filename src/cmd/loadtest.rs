@@ -109,10 +109,7 @@ async fn run_async(args: LoadtestArgs) -> Result<ExitCode> {
             tasks.push(tokio::spawn(async move {
                 let mut lat = Vec::new();
                 let mut errors = 0usize;
-                loop {
-                    let Some(body) = q.lock().ok().and_then(|mut v| v.pop()) else {
-                        break;
-                    };
+                while let Some(body) = q.lock().ok().and_then(|mut v| v.pop()) {
                     let part = reqwest::multipart::Part::bytes(body)
                         .file_name("load.jpg")
                         .mime_str("image/jpeg")?;
