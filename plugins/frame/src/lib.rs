@@ -15,7 +15,7 @@ mod probe;
 mod run;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use ffmpeg_sidecar::command::FfmpegCommand;
@@ -296,6 +296,8 @@ pub fn ffmpeg_available(config: &StageConfig) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use serde_json::json;
 
     use super::*;

@@ -145,12 +145,13 @@ async fn upload(
     ip: &str,
 ) -> Result<(ImageRow, Vec<String>, String), ApiError> {
     // A present header wins even when empty (reference §2.1).
+    let from_header = header_key.is_some();
     let key = header_key
         .or_else(|| p.raw("key").map(str::to_owned))
         .unwrap_or_default();
     if key.is_empty() {
         // A body cut short at an oversize part may have had the key after it.
-        if p.oversize == Some(Oversize::Cut) {
+        if !from_header && p.oversize == Some(Oversize::Cut) {
             return Err(too_big(state));
         }
         return Err(ApiError::bad("No key provided", 100));
