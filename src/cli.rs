@@ -37,6 +37,8 @@ pub enum Command {
     Config(ConfigCommand),
     /// List the stages the pipeline can be built from.
     Stages,
+    /// Check the environment: configuration, data dir, and whether video processing (ffmpeg) works.
+    Doctor,
     /// Run the HTTP adapter (Chevereto API V1.1 upload endpoint, viewer, files).
     Serve(ServeArgs),
     /// Manage API keys.

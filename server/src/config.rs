@@ -27,6 +27,10 @@ pub struct ServerConfig {
     pub routes: RouteConfig,
     /// Put the title in viewer URLs (`/image/my-title.AbC`).
     pub seo_urls: bool,
+    /// Behind a reverse proxy: the header carrying the client address (e.g. `X-Forwarded-For`),
+    /// believed only when the connection comes from one of `trusted_proxies`.
+    pub client_ip_header: Option<String>,
+    pub trusted_proxies: Vec<IpNet>,
     /// Expired images are deleted by this many per sweep, every `sweep_seconds`.
     pub sweep_seconds: u64,
     pub sweep_batch: i64,
@@ -47,6 +51,8 @@ impl Default for ServerConfig {
             processing: ProcessingConfig::default(),
             routes: RouteConfig::default(),
             seo_urls: true,
+            client_ip_header: None,
+            trusted_proxies: Vec::new(),
             sweep_seconds: 60,
             sweep_batch: 50,
         }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+mod client_ip;
 pub mod config;
 pub mod db;
 pub mod ids;

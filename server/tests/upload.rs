@@ -226,3 +226,50 @@ async fn txt_redirect_imgbb_and_base64() {
     assert!(imgbb.get("image").is_none());
     assert_eq!(imgbb["data"]["id"], imgbb["data"]["id_encoded"]);
 }
+
+#[tokio::test]
+async fn a_saturated_server_refuses_with_a_clear_busy_error() {
+    let s = common::start_with(|c| {
+        c.processing.workers = 1;
+        c.processing.queue = 1;
+        c.processing.wait_seconds = 0;
+    })
+    .await;
+    // Bodies first, so all requests arrive together while the one worker is busy.
+    let bodies: Vec<Vec<u8>> = (0..8u32).map(|i| common::jpeg(4000 + i, 3000)).collect();
+    let mut tasks = Vec::new();
+    for body in bodies {
+        let (url, key) = (s.endpoint(), s.admin_key.clone());
+        tasks.push(tokio::spawn(async move {
+            let form = reqwest::multipart::Form::new()
+                .part("source", common::file_part(body, "big.jpg", "image/jpeg"));
+            let r = common::client()
+                .post(url)
+                .header("X-API-Key", key)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.text().await.unwrap())
+        }));
+    }
+    let mut ok = 0;
+    let mut busy = 0;
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        match status {
+            200 => ok += 1,
+            503 => {
+                assert!(body.contains("Server busy"), "{body}");
+                busy += 1;
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert!(ok >= 1, "some uploads are processed");
+    assert!(
+        busy >= 1,
+        "the rest are refused at once instead of piling up"
+    );
+}

@@ -21,6 +21,30 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve::run(cfg, args),
         Command::Keys(k) => keys::run(&cfg, k),
         Command::Loadtest(args) => loadtest::run(args),
+        Command::Doctor => {
+            let frame = cfg
+                .stage_specs()?
+                .into_iter()
+                .find(|s| s.name == "frame")
+                .map(|s| s.config)
+                .unwrap_or_default();
+            let mut ok = true;
+            match upstage_stage_frame::ffmpeg_available(&frame) {
+                Ok(v) => println!("video:   available ({v})"),
+                Err(why) => {
+                    ok = false;
+                    println!("video:   NOT available: {why}\n         images still work; videos are refused with a clear error");
+                }
+            }
+            println!("data:    {}", cfg.data_dir.display());
+            println!("pipeline: {}", cfg.pipeline.join(" -> "));
+            cfg.build_pipeline()?;
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
         Command::Stages => {
             for (name, description) in crate::builtins::registry()?.list() {
                 println!("{name:<12} {description}");

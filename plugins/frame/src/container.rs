@@ -141,7 +141,10 @@ mod tests {
         file.extend(mp4_box(b"moov", 100));
         assert_eq!(check(Format::Mp4, &file), Verdict::NoVerdict);
         assert_eq!(check(Format::Mp4, &file[..500]), Verdict::Truncated);
-        assert_eq!(check(Format::Mov, &file[..file.len() - 1]), Verdict::Truncated);
+        assert_eq!(
+            check(Format::Mov, &file[..file.len() - 1]),
+            Verdict::Truncated
+        );
     }
 
     #[test]
@@ -164,7 +167,10 @@ mod tests {
         file.extend_from_slice(&(16u64 + 4).to_be_bytes());
         file.extend_from_slice(&[9; 4]);
         assert_eq!(check(Format::Mp4, &file), Verdict::NoVerdict);
-        assert_eq!(check(Format::Mp4, &file[..file.len() - 2]), Verdict::Truncated);
+        assert_eq!(
+            check(Format::Mp4, &file[..file.len() - 2]),
+            Verdict::Truncated
+        );
     }
 
     fn webm(segment_size: &[u8], body: usize) -> Vec<u8> {

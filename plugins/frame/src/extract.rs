@@ -52,14 +52,14 @@ fn frame_at(
     let finished = run(cmd, timeout, cap)?;
 
     if finished.stdout.is_empty() {
-        return match finished.status.success() {
-            true => Ok(None),
-            false if finished.errors.is_empty() => Ok(None),
-            false => Err(invalid(&format!(
-                "ffmpeg could not decode it{}",
-                reason(&finished.errors, file)
-            ))),
-        };
+        // A clean run without a frame: nothing to decode at `at`. A failed one: say why.
+        if finished.status.success() || finished.errors.is_empty() {
+            return Ok(None);
+        }
+        return Err(invalid(&format!(
+            "ffmpeg could not decode it{}",
+            reason(&finished.errors, file)
+        )));
     }
     let parsed = parse(&finished.events);
     let Some((w, h)) = parsed.outputs.iter().find_map(|s| s.video) else {
@@ -68,8 +68,7 @@ fn frame_at(
             "ffmpeg returned a frame but its size could not be read from its log",
         ));
     };
-    if finished.stdout_overflow || u64::from(w) * u64::from(h) * 3 != finished.stdout.len() as u64
-    {
+    if finished.stdout_overflow || u64::from(w) * u64::from(h) * 3 != finished.stdout.len() as u64 {
         return Err(invalid(&format!(
             "ffmpeg returned {}{} bytes for a {w}x{h} frame",
             finished.stdout.len(),

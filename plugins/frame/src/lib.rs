@@ -95,7 +95,8 @@ impl FrameConfig {
 
     /// Whether a `w`×`h` video is within the limits, either way round.
     fn fits(&self, w: u32, h: u32) -> bool {
-        (w <= self.max_width && h <= self.max_height) || (w <= self.max_height && h <= self.max_width)
+        (w <= self.max_width && h <= self.max_height)
+            || (w <= self.max_height && h <= self.max_width)
     }
 }
 
@@ -113,7 +114,11 @@ fn path(v: &serde_json::Value, key: &str) -> Result<PathBuf, StageError> {
 fn seconds(v: &serde_json::Value, key: &str, max: f64) -> Result<f64, StageError> {
     v.as_f64()
         .filter(|s| s.is_finite() && *s > 0.0 && *s <= max)
-        .ok_or_else(|| bad(format!("{key} must be a number of seconds, > 0 and <= {max}")))
+        .ok_or_else(|| {
+            bad(format!(
+                "{key} must be a number of seconds, > 0 and <= {max}"
+            ))
+        })
 }
 
 fn side(v: &serde_json::Value, key: &str) -> Result<u32, StageError> {
@@ -149,7 +154,10 @@ impl FrameStage {
         let io = |e: std::io::Error| {
             StageError::new(
                 ErrorCode::Io,
-                format!("cannot write the video to a temp file in {}: {e}", dir.display()),
+                format!(
+                    "cannot write the video to a temp file in {}: {e}",
+                    dir.display()
+                ),
             )
         };
         let mut file = tempfile::Builder::new()

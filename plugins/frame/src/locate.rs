@@ -52,9 +52,7 @@ pub(crate) fn find_with(
 pub(crate) fn missing(where_looked: &str) -> StageError {
     StageError::new(
         ErrorCode::CodecUnavailable,
-        format!(
-            "video processing needs ffmpeg, which was not found{where_looked} ({HOW_TO_FIX})"
-        ),
+        format!("video processing needs ffmpeg, which was not found{where_looked} ({HOW_TO_FIX})"),
     )
 }
 
@@ -120,7 +118,11 @@ mod tests {
     fn bare_names_are_searched_on_path() {
         let dir = tempfile::tempdir().unwrap();
         let p = fake_bin(dir.path(), "ffmpeg6");
-        let got = find_with(Some(Path::new("ffmpeg6")), None, Some(dir.path().as_os_str()));
+        let got = find_with(
+            Some(Path::new("ffmpeg6")),
+            None,
+            Some(dir.path().as_os_str()),
+        );
         assert_eq!(got.unwrap(), p);
     }
 

@@ -75,11 +75,22 @@ pub(crate) fn probe(
     // No output: ffmpeg prints the input and exits with "At least one output file must be
     // specified", so the exit status says nothing here; the log does.
     let finished = run(cmd, timeout, 0)?;
-    interpret(&finished, file)
+    interpret(&finished, ffmpeg, file)
 }
 
-fn interpret(finished: &Finished, file: &Path) -> Result<VideoInfo, StageError> {
+fn interpret(finished: &Finished, ffmpeg: &Path, file: &Path) -> Result<VideoInfo, StageError> {
     let p = parse(&finished.events);
+    if !p.opened && finished.errors.is_empty() {
+        // ffmpeg always logs why it cannot open a file; silence means the program is not ffmpeg
+        // (or a broken one): the server's fault, not the upload's.
+        return Err(StageError::new(
+            ErrorCode::StageFailed,
+            format!(
+                "{} did not answer like ffmpeg (no input or error in its log)",
+                ffmpeg.display()
+            ),
+        ));
+    }
     if !p.opened {
         return Err(invalid(&format!(
             "ffmpeg could not read it{}",
@@ -294,8 +305,14 @@ mod tests {
         let pic = "[info]   Stream #0:2: Video: mjpeg (Baseline), yuvj420p(pc), 600x600, 90k tbr (attached pic)";
         assert!(fallback_stream(pic).unwrap().attached_pic);
         // Stream-mapping lines and junk are not streams.
-        assert_eq!(fallback_stream("[info]   Stream #0:0 -> #0:0 (h264 (native) -> rawvideo (native))"), None);
-        assert_eq!(fallback_stream("[info]   Stream #0:0: Video: h264, no size here"), None);
+        assert_eq!(
+            fallback_stream("[info]   Stream #0:0 -> #0:0 (h264 (native) -> rawvideo (native))"),
+            None
+        );
+        assert_eq!(
+            fallback_stream("[info]   Stream #0:0: Video: h264, no size here"),
+            None
+        );
         assert_eq!(fallback_stream("Stream #x"), None);
     }
 

@@ -67,10 +67,10 @@ pub(crate) fn run(
     let mut child = Reaped::new(cmd.spawn().map_err(|e| spawn_error(&program, e))?);
 
     // ffmpeg runs with -nostdin; closing the pipe also rules out it waiting on a keypress.
-    drop(child.0.take_stdin());
+    drop(child.child.take_stdin());
     let (tx, rx) = mpsc::channel();
     let mut pending = 0;
-    if let Some(stderr) = child.0.take_stderr() {
+    if let Some(stderr) = child.child.take_stderr() {
         pending += 1;
         let tx = tx.clone();
         spawn_reader("ffmpeg-stderr", move || {
@@ -79,7 +79,7 @@ pub(crate) fn run(
         })?;
     }
     let mut stdout = (Vec::new(), false);
-    if let Some(out) = child.0.take_stdout() {
+    if let Some(out) = child.child.take_stdout() {
         pending += 1;
         spawn_reader("ffmpeg-stdout", move || {
             let _ = tx.send(Drained::Stdout(read_capped(out, stdout_cap)));
@@ -117,19 +117,25 @@ pub(crate) fn run(
 }
 
 /// Kills (the whole process group) and reaps the child unless it was reaped already.
-struct Reaped(FfmpegChild, bool);
+struct Reaped {
+    child: FfmpegChild,
+    reaped: bool,
+}
 
 impl Reaped {
     fn new(child: FfmpegChild) -> Self {
-        Reaped(child, false)
+        Reaped {
+            child,
+            reaped: false,
+        }
     }
 
     /// Poll for exit until `deadline`; `None` when it is still running then.
     fn wait_until(&mut self, deadline: Instant) -> Option<io::Result<ExitStatus>> {
         loop {
-            match self.0.as_inner_mut().try_wait() {
+            match self.child.as_inner_mut().try_wait() {
                 Ok(Some(status)) => {
-                    self.1 = true;
+                    self.reaped = true;
                     return Some(Ok(status));
                 }
                 Ok(None) if Instant::now() >= deadline => return None,
@@ -142,18 +148,18 @@ impl Reaped {
 
 impl Drop for Reaped {
     fn drop(&mut self) {
-        if self.1 {
+        if self.reaped {
             return;
         }
         #[cfg(unix)]
         {
-            let pid = rustix::process::Pid::from_child(self.0.as_inner_mut());
+            let pid = rustix::process::Pid::from_child(self.child.as_inner_mut());
             let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
         }
         // Also the child itself, in case the group could not be signalled. Errors mean it has
         // exited already; `wait` then just reaps it.
-        let _ = self.0.kill();
-        let _ = self.0.as_inner_mut().wait();
+        let _ = self.child.kill();
+        let _ = self.child.as_inner_mut().wait();
     }
 }
 

@@ -24,9 +24,16 @@ fn assert_framed(format: Format, bytes: &[u8], w: u32, h: u32, codec: &str) {
     let frame = ctx.outputs.frame.as_ref().expect("frame output");
     assert_eq!(frame.format, Format::Jpeg);
     assert_eq!((frame.width, frame.height), (w, h));
-    assert_eq!(jpeg_size(&frame.bytes), (w, h), "{format}: the JPEG's own size");
+    assert_eq!(
+        jpeg_size(&frame.bytes),
+        (w, h),
+        "{format}: the JPEG's own size"
+    );
 
-    let pixels = ctx.pixels.as_ref().expect("pixels left for medium/thumbnail");
+    let pixels = ctx
+        .pixels
+        .as_ref()
+        .expect("pixels left for medium/thumbnail");
     assert_eq!((pixels.width, pixels.height), (w, h));
     assert_eq!(pixels.layout, PixelLayout::Rgb8);
     // testsrc is colourful: a frame of one flat value would mean nothing was decoded.
@@ -77,6 +84,16 @@ fn rotated_video_gives_an_upright_frame_with_displayed_size() {
 }
 
 #[test]
+fn video_shorter_than_its_audio_falls_back_to_the_first_frame() {
+    let (stage, tmp) = stage(json!({}));
+    let (ctx, r) = process(stage.as_ref(), Format::Mp4, short_video_long_audio());
+    r.unwrap();
+    assert_clean(tmp.path());
+    assert!(ctx.meta.duration_seconds.unwrap() > 7.0);
+    assert_eq!(jpeg_size(&ctx.outputs.frame.unwrap().bytes), (320, 240));
+}
+
+#[test]
 fn images_pass_through_untouched() {
     // Even with no ffmpeg: image uploads must not depend on it.
     let (stage, tmp) = stage(json!({ "ffmpeg": "/nonexistent/ffmpeg" }));
@@ -120,13 +137,20 @@ fn pipeline_makes_frame_thumb_and_medium_from_a_wide_video() {
     let frame = ctx.outputs.frame.as_ref().unwrap();
     assert_eq!(jpeg_size(&frame.bytes), (1280, 720));
     // Wider than 750: a medium, made from the frame, as JPEG (chain 23).
-    let medium = ctx.outputs.medium.as_ref().expect("medium for a 1280-wide video");
+    let medium = ctx
+        .outputs
+        .medium
+        .as_ref()
+        .expect("medium for a 1280-wide video");
     assert_eq!((medium.format, medium.width), (Format::Jpeg, 750));
     assert_eq!(jpeg_size(&medium.bytes), (750, 422));
     let thumb = ctx.outputs.thumb.as_ref().unwrap();
     assert_eq!(thumb.format, Format::Jpeg);
     assert_eq!(jpeg_size(&thumb.bytes), (320, 320));
-    assert!(ctx.outputs.main.is_none(), "the video itself is stored as uploaded");
+    assert!(
+        ctx.outputs.main.is_none(),
+        "the video itself is stored as uploaded"
+    );
     // The frame stage made the pixels: the pipeline did not try to decode the video itself.
     assert!(!ctx.timings.iter().any(|t| t.stage == "decode"));
     assert_clean(tmp.path());
@@ -139,7 +163,10 @@ fn pipeline_makes_no_medium_for_a_narrow_video() {
     for (name, bytes) in [("clip.webm", webm()), ("clip.mov", mov())] {
         let ctx = p.run(input(name, bytes)).unwrap();
         assert!(ctx.outputs.frame.is_some(), "{name}");
-        assert!(ctx.outputs.medium.is_none(), "{name}: narrower than 750 (chain 21)");
+        assert!(
+            ctx.outputs.medium.is_none(),
+            "{name}: narrower than 750 (chain 21)"
+        );
         let thumb = ctx.outputs.thumb.as_ref().unwrap();
         assert_eq!(jpeg_size(&thumb.bytes), (320, 320), "{name}");
     }
@@ -152,5 +179,8 @@ fn ffmpeg_availability_is_reported() {
     assert!(line.starts_with("ffmpeg "), "{line}");
     let why = upstage_stage_frame::ffmpeg_available(&json!({ "ffmpeg": "/nonexistent/ffmpeg" }))
         .unwrap_err();
-    assert!(why.contains("needs ffmpeg") && why.contains("/nonexistent/ffmpeg"), "{why}");
+    assert!(
+        why.contains("needs ffmpeg") && why.contains("/nonexistent/ffmpeg"),
+        "{why}"
+    );
 }

@@ -64,6 +64,9 @@ impl ApiError {
 
     /// How a pipeline failure reads to an API client (reference messages where one exists).
     pub fn from_item(e: &ItemError, max_bytes_text: &str) -> Self {
+        if e.stage.as_deref() == Some("frame") {
+            return Self::from_video(e);
+        }
         match e.code {
             ErrorCode::TooLarge => {
                 ApiError::bad(format!("File too big - max {max_bytes_text}"), 400)
@@ -82,6 +85,28 @@ impl ApiError {
                 tracing::info!("unavailable format: {}", e.message);
                 ApiError::bad("Unavailable image format", 613)
             }
+            _ => ApiError::internal(e),
+        }
+    }
+
+    /// Video failures (the frame stage): the reference's "Invalid video file provided" (100) for
+    /// bad input, and messages that name the missing tool or the limit otherwise.
+    fn from_video(e: &ItemError) -> Self {
+        match e.code {
+            ErrorCode::EmptyFile
+            | ErrorCode::UnsupportedFormat
+            | ErrorCode::Truncated
+            | ErrorCode::Corrupt => {
+                let m = if e.message.starts_with("Invalid video file provided") {
+                    e.message.clone()
+                } else {
+                    format!("Invalid video file provided: {}", e.message)
+                };
+                ApiError::bad(m, 100)
+            }
+            ErrorCode::CodecUnavailable => ApiError::bad(e.message.clone(), 613),
+            ErrorCode::TooLarge | ErrorCode::TooManyPixels => ApiError::bad(e.message.clone(), 400),
+            ErrorCode::Timeout => ApiError::bad("Video processing took too long", 600),
             _ => ApiError::internal(e),
         }
     }

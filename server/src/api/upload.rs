@@ -61,10 +61,11 @@ async fn run(state: Shared, version: String, action: String, req: Request) -> Re
         .headers()
         .get("x-api-key")
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    let ip = req
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+        .map(|c| c.0.ip());
+    let ip = crate::client_ip::client_ip(&state.cfg, peer, req.headers());
     let params = match collect(req, &state).await {
         Ok(p) => p,
         Err(e) => return e.into_response_as(query_format),

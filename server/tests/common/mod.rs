@@ -25,8 +25,15 @@ impl Drop for TestServer {
 }
 
 pub fn pipeline(limits: Limits) -> Pipeline {
+    pipeline_with(limits, serde_json::Value::Null)
+}
+
+/// The default pipeline with a given config for the `frame` stage.
+pub fn pipeline_with(limits: Limits, frame: serde_json::Value) -> Pipeline {
     let mut r = StageRegistry::new();
     r.register(Arc::new(upstage_stage_exif::ExifStageFactory))
+        .unwrap();
+    r.register(Arc::new(upstage_stage_frame::FrameStageFactory))
         .unwrap();
     r.register(Arc::new(upstage_stage_resize::ResizeStageFactory))
         .unwrap();
@@ -34,9 +41,9 @@ pub fn pipeline(limits: Limits) -> Pipeline {
         .unwrap();
     r.register(Arc::new(upstage_stage_thumbnail::ThumbnailStageFactory))
         .unwrap();
-    let stages = r
-        .build(&["exif", "resize", "medium", "thumbnail"].map(StageSpec::named))
-        .unwrap();
+    let mut specs = ["exif", "frame", "resize", "medium", "thumbnail"].map(StageSpec::named);
+    specs[1].config = frame;
+    let stages = r.build(&specs).unwrap();
     Pipeline::new(stages, limits)
 }
 
@@ -44,8 +51,17 @@ pub async fn start() -> TestServer {
     start_with(|_| {}).await
 }
 
+/// Start with a given `frame` stage configuration (e.g. a missing ffmpeg).
+pub async fn start_with_pipeline(frame: impl FnOnce() -> serde_json::Value) -> TestServer {
+    start_inner(|_| {}, pipeline_with(Limits::default(), frame())).await
+}
+
 /// Start with a configuration tweak (e.g. guest keys, URL uploads).
 pub async fn start_with(tweak: impl FnOnce(&mut ServerConfig)) -> TestServer {
+    start_inner(tweak, pipeline(Limits::default())).await
+}
+
+async fn start_inner(tweak: impl FnOnce(&mut ServerConfig), pipeline: Pipeline) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -58,7 +74,7 @@ pub async fn start_with(tweak: impl FnOnce(&mut ServerConfig)) -> TestServer {
     let opts = ServeOptions {
         cfg,
         data_dir: dir.path().to_path_buf(),
-        pipeline: pipeline(Limits::default()),
+        pipeline,
         storage_mode: upstage_storage::StorageMode::Datefolder,
         medium_size: 750,
         thumb_size: (320, 320),

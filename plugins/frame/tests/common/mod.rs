@@ -93,14 +93,21 @@ pub fn full_hd() -> &'static [u8] {
     )
 }
 
-/// 2 s of AAC audio in an M4A (an MP4 with no video stream).
-pub fn audio_only() -> &'static [u8] {
+/// 1 s of 320×240 video with 8 s of audio: the container lasts 8 s, so nothing decodes at 2 s.
+pub fn short_video_long_audio() -> &'static [u8] {
     static V: OnceLock<Vec<u8>> = OnceLock::new();
     generated(
         &V,
-        "audio.m4a",
-        "-f lavfi -i sine=duration=2 -c:a aac",
+        "short-video.mp4",
+        "-f lavfi -i testsrc=size=320x240:rate=25:duration=1 -f lavfi -i sine=duration=8 \
+         -c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a aac",
     )
+}
+
+/// 2 s of AAC audio in an M4A (an MP4 with no video stream).
+pub fn audio_only() -> &'static [u8] {
+    static V: OnceLock<Vec<u8>> = OnceLock::new();
+    generated(&V, "audio.m4a", "-f lavfi -i sine=duration=2 -c:a aac")
 }
 
 /// A valid MP4 holding no frame at all: duration 0.
@@ -170,11 +177,15 @@ pub fn assert_clean(dir: &Path) {
 /// The default pipeline with the frame stage where the lead will put it.
 pub fn pipeline(frame_config: Value, limits: Limits) -> Pipeline {
     let mut r = StageRegistry::new();
-    r.register(Arc::new(upstage_stage_exif::ExifStageFactory)).unwrap();
+    r.register(Arc::new(upstage_stage_exif::ExifStageFactory))
+        .unwrap();
     r.register(Arc::new(FrameStageFactory)).unwrap();
-    r.register(Arc::new(upstage_stage_resize::ResizeStageFactory)).unwrap();
-    r.register(Arc::new(upstage_stage_medium::MediumStageFactory)).unwrap();
-    r.register(Arc::new(upstage_stage_thumbnail::ThumbnailStageFactory)).unwrap();
+    r.register(Arc::new(upstage_stage_resize::ResizeStageFactory))
+        .unwrap();
+    r.register(Arc::new(upstage_stage_medium::MediumStageFactory))
+        .unwrap();
+    r.register(Arc::new(upstage_stage_thumbnail::ThumbnailStageFactory))
+        .unwrap();
     let mut specs = ["exif", "frame", "resize", "medium", "thumbnail"].map(StageSpec::named);
     specs[1].config = frame_config;
     Pipeline::new(r.build(&specs).expect("build pipeline"), limits)
@@ -187,7 +198,7 @@ pub fn input(name: &str, bytes: &[u8]) -> Input {
 /// Decode a JPEG output and return its size.
 pub fn jpeg_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[..3], &[0xFF, 0xD8, 0xFF], "not a JPEG");
-    let img = image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg)
-        .expect("valid JPEG");
+    let img =
+        image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg).expect("valid JPEG");
     (img.width(), img.height())
 }
