@@ -5,6 +5,8 @@ mod error;
 mod expiration;
 mod options;
 mod params;
+mod record;
+mod respond;
 mod response;
 mod tags;
 mod upload;
