@@ -22,7 +22,7 @@ pub use batch::{run_batch, BatchReport, ItemReport};
 pub use decode::{decode_for, scans};
 pub use error::ItemError;
 pub use input::Input;
-pub use limits::Limits;
+pub use limits::{format_bytes, Limits};
 pub use pipeline::Pipeline;
 pub use probe::{probe, Probe};
 pub use registry::{StageRegistry, StageSpec};

@@ -67,7 +67,8 @@ impl Limits {
     }
 }
 
-/// Decimal units, as the reference's `format_bytes` prints sizes (`10 MB`).
+/// Decimal (1000-based) units with one decimal, trailing `.0` dropped — the reference's
+/// `format_bytes`: `999 B`, `53.2 KB`, `10 MB`. Used in messages and the API's `size_formatted`.
 pub fn format_bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
     let mut v = n as f64;
@@ -76,11 +77,8 @@ pub fn format_bytes(n: u64) -> String {
         v /= 1000.0;
         i += 1;
     }
-    if (v.fract()).abs() < 0.005 {
-        format!("{} {}", v.round(), UNITS[i])
-    } else {
-        format!("{:.2} {}", v, UNITS[i])
-    }
+    let s = format!("{v:.1}");
+    format!("{} {}", s.strip_suffix(".0").unwrap_or(&s), UNITS[i])
 }
 
 #[cfg(test)]
@@ -90,7 +88,8 @@ mod tests {
     #[test]
     fn formats_decimal_units() {
         assert_eq!(format_bytes(10_000_000), "10 MB");
-        assert_eq!(format_bytes(1_530_000), "1.53 MB");
+        assert_eq!(format_bytes(1_530_000), "1.5 MB");
+        assert_eq!(format_bytes(53_240), "53.2 KB");
         assert_eq!(format_bytes(999), "999 B");
     }
 

@@ -9,16 +9,6 @@ use std::process::Command;
 
 use serde_json::Value;
 
-/// The user's example response, verbatim (it is a video upload).
-const EXAMPLE: &str = include_str!("../../../shared/spec/api-v1.1-upload.txt");
-
-fn example_image() -> Value {
-    let start = EXAMPLE.find("{\n  \"status_code\": 200").unwrap();
-    let end = EXAMPLE[start..].find("\n}\n").unwrap() + start + 2;
-    let v: Value = serde_json::from_str(&EXAMPLE[start..end]).unwrap();
-    v["image"].clone()
-}
-
 fn make_video(dir: &Path, name: &str, args: &[&str]) -> Vec<u8> {
     let out = dir.join(name);
     let status = Command::new("ffmpeg")
@@ -96,7 +86,7 @@ async fn an_mp4_matches_the_example_key_for_key_and_type_for_type() {
     .await;
     assert_eq!(status, 200, "{body}");
     let img = &body["image"];
-    let example = example_image();
+    let example = common::example_image();
     let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
     let (mut got, mut want) = (keys(img), keys(&example));
     got.sort();

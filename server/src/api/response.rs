@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use serde_json::{json, Value};
+pub use upstage_core::format_bytes;
 
 use crate::db::ImageRow;
 use crate::state::AppState;
@@ -115,19 +116,6 @@ const RAWURLENCODE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'_')
     .remove(b'.')
     .remove(b'~');
-
-/// Decimal units with one decimal, trailing `.0` dropped: `999 B`, `53.2 KB`, `3 MB`.
-pub fn format_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut i = 0;
-    while v >= 1000.0 && i + 1 < UNITS.len() {
-        v /= 1000.0;
-        i += 1;
-    }
-    let s = format!("{v:.1}");
-    format!("{} {}", s.strip_suffix(".0").unwrap_or(&s), UNITS[i])
-}
 
 /// `width / height`, an integer when exact (PHP int division semantics).
 fn ratio(w: i64, h: i64) -> Value {

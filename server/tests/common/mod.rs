@@ -151,3 +151,16 @@ pub fn file_part(bytes: Vec<u8>, name: &str, mime: &str) -> reqwest::multipart::
         .mime_str(mime)
         .unwrap()
 }
+
+/// The `image` object of the user's example response (a video upload), parsed from the spec text
+/// the user gave us, so tests compare against the contract itself.
+pub fn example_image() -> serde_json::Value {
+    const EXAMPLE: &str = include_str!("../../../../shared/spec/api-v1.1-upload.txt");
+    let start = EXAMPLE
+        .find("{\n  \"status_code\": 200")
+        .expect("example JSON in the spec");
+    let end = EXAMPLE[start..].find("\n}\n").expect("end of the example") + start + 2;
+    let v: serde_json::Value =
+        serde_json::from_str(&EXAMPLE[start..end]).expect("the example parses");
+    v["image"].clone()
+}
