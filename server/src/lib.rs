@@ -98,6 +98,10 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
     let (db, ids) = open_db(&cfg, &data_dir).await?;
     let temp_dir = data_dir.join("tmp");
     std::fs::create_dir_all(&temp_dir)?;
+    // Uploads in flight when a previous run died leave their temp files here; nothing else does.
+    for entry in std::fs::read_dir(&temp_dir)?.flatten() {
+        let _ = std::fs::remove_file(entry.path());
+    }
     let storage = Arc::new(LocalStorage::new(&data_dir)?);
     let processor = processing::Processor::new(
         pipeline,
