@@ -7,6 +7,7 @@ mod client_ip;
 pub mod config;
 pub mod db;
 pub mod ids;
+pub mod ingest;
 mod processing;
 mod state;
 pub mod sweeper;

@@ -3,11 +3,12 @@
 mod base64;
 mod error;
 mod expiration;
-mod options;
+pub mod options;
 mod params;
 mod record;
 mod respond;
 mod response;
+pub mod store;
 mod tags;
 mod upload;
 mod url_guard;

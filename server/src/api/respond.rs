@@ -5,8 +5,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use super::store::Recorded;
 use super::{response, ApiError, ResponseFormat};
-use crate::db::ImageRow;
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -34,13 +34,11 @@ struct ImgbbEnvelope<'a> {
 
 pub(super) fn success(
     state: &AppState,
-    row: &ImageRow,
-    tags: &[String],
-    token: &str,
+    rec: &Recorded,
     format: ResponseFormat,
     imgbb: bool,
 ) -> Response {
-    let mut image = response::build(row, tags, state, Some(token));
+    let mut image = response::build(&rec.row, &rec.tags, state, Some(&rec.token));
     let mut resp = match format {
         ResponseFormat::Txt => (
             StatusCode::OK,
@@ -83,6 +81,12 @@ pub(super) fn success(
             }
         }
     };
+    // Which date the item was filed under: EXIF tag, mtime or upload (clients of `use_file_date`
+    // need to know; an extra header breaks no Chevereto client).
+    resp.headers_mut().insert(
+        "x-upstage-date-source",
+        HeaderValue::from_static(rec.date_used.as_str()),
+    );
     super::no_cache(resp.headers_mut());
     resp
 }

@@ -11,13 +11,13 @@ use upstage_core::Input;
 
 use super::base64::{decode as decode_base64, looks_like_url, Decoded};
 use super::params::{collect, too_big, Oversize, Params};
-use super::record::new_row;
 use super::respond::success;
+use super::store::{record_upload, Recorded};
 use super::url_source::{fetch, UrlPolicy};
 use super::{options, ApiError, ResponseFormat};
 use crate::auth::{random_hex, secrets_equal, Caller};
-use crate::db::{fmt_date, ImageRow};
-use crate::processing::{md5_file, Processed};
+use crate::db::fmt_date;
+use crate::processing::md5_file;
 use crate::state::{AppState, Shared};
 
 pub async fn missing_version() -> Response {
@@ -73,7 +73,7 @@ async fn run(state: Shared, version: String, action: String, req: Request) -> Re
     let format = ResponseFormat::parse(params.raw("format"));
     let imgbb = params.raw("image").is_some();
     match upload(&state, &params, &version, &action, header_key, &method, &ip).await {
-        Ok((row, tags, token)) => success(&state, &row, &tags, &token, format, imgbb),
+        Ok(r) => success(&state, &r, format, imgbb),
         Err(e) => e.into_response_as(format),
     }
 }
@@ -132,7 +132,7 @@ async fn upload(
     header_key: Option<String>,
     method: &Method,
     ip: &str,
-) -> Result<(ImageRow, Vec<String>, String), ApiError> {
+) -> Result<Recorded, ApiError> {
     // A present header wins even when empty (reference §2.1).
     let from_header = header_key.is_some();
     let key = header_key
@@ -230,51 +230,7 @@ async fn upload(
     }
     flood_check(state, &caller, ip, now).await?;
     let opts = options::read(p, &caller, state, now).await?;
-    let client_name = input.client_name.clone();
-    let input = input.with_options(opts.upload.clone());
-    let use_file_date = opts.upload.use_file_date;
-    let tz = state.tz;
-    let filing = Box::new(
-        move |ctx: &upstage_sdk::ItemContext| match ctx.meta.date_taken {
-            Some(d) if use_file_date => d.utc().map(|u| u.naive_utc()).unwrap_or_else(|| {
-                // No recorded offset: the camera clock is taken to be in the site time zone.
-                chrono::TimeZone::from_local_datetime(&tz, &d.local)
-                    .earliest()
-                    .map_or(now, |t| t.naive_utc())
-            }),
-            _ => now,
-        },
-    );
-    let processed = state
-        .processor
-        .process(input, state.storage_mode, tz, filing)
-        .await
-        .map_err(|e| {
-            e.map_or_else(
-                |api| api,
-                |item| ApiError::from_item(&item, &state.max_bytes_text()),
-            )
-        })?;
-    let token = random_hex(24);
-    let row = new_row(state, &processed, &opts, &caller, &client_name, ip, &token);
-    let id = match state.db.insert_image(&row).await {
-        Ok(id) => id,
-        Err(e) => {
-            remove_files(state, &processed);
-            return Err(e.into());
-        }
-    };
-    if !opts.upload.tags.is_empty() {
-        state.db.tag_image(id, &opts.upload.tags).await?;
-    }
+    let recorded = record_upload(state, input, &opts, &caller, ip, None).await?;
     drop(downloaded);
-    Ok((ImageRow { id, ..row }, opts.upload.tags, token))
-}
-
-fn remove_files(state: &AppState, p: &Processed) {
-    for f in &p.stored.files {
-        if let Err(e) = upstage_storage::Storage::delete(state.storage.as_ref(), &f.key) {
-            tracing::warn!(key = %f.key, "could not remove an orphaned file: {e}");
-        }
-    }
+    Ok(recorded)
 }

@@ -48,6 +48,14 @@ impl Db {
         )
     }
 
+    pub async fn first_admin(&self) -> Result<Option<User>, DbError> {
+        Ok(sqlx::query_as(
+            "SELECT id, username, is_admin FROM users WHERE is_admin = 1 ORDER BY id LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     pub async fn create_user(&self, name: &str, admin: bool) -> Result<User, DbError> {
         Ok(sqlx::query_as(
             "INSERT INTO users (username, is_admin, date_gmt) VALUES ($1, $2, $3) \

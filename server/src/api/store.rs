@@ -1,0 +1,116 @@
+//! After the HTTP checks: process an input, store its files, record its row and tags. Shared by
+//! the upload endpoint and the local import (`upstage import`), so both file items identically.
+
+use chrono::{NaiveDateTime, Utc};
+use upstage_core::Input;
+
+use super::options::ApiOptions;
+use super::record::new_row;
+use super::ApiError;
+use crate::auth::{random_hex, Caller};
+use crate::db::ImageRow;
+use crate::processing::Processed;
+use crate::state::AppState;
+
+/// Which date an item was filed under (sent as `X-Upstage-Date-Source`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateUsed {
+    /// The EXIF tag named.
+    Taken(upstage_sdk::DateSource),
+    /// The file's modification time (import with `--use-mtime-fallback`).
+    Mtime,
+    Upload,
+}
+
+impl DateUsed {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateUsed::Taken(upstage_sdk::DateSource::DateTimeOriginal) => "DateTimeOriginal",
+            DateUsed::Taken(upstage_sdk::DateSource::DateTimeDigitized) => "DateTimeDigitized",
+            DateUsed::Taken(upstage_sdk::DateSource::DateTime) => "DateTime",
+            DateUsed::Mtime => "mtime",
+            DateUsed::Upload => "upload",
+        }
+    }
+}
+
+pub struct Recorded {
+    pub row: ImageRow,
+    pub tags: Vec<String>,
+    /// The delete token, shown once.
+    pub token: String,
+    pub date_used: DateUsed,
+}
+
+/// The UTC instant of a date taken: its own offset, else the camera clock read in the site zone.
+fn taken_utc(d: &upstage_sdk::DateTaken, tz: chrono_tz::Tz) -> Option<NaiveDateTime> {
+    d.utc().map(|u| u.naive_utc()).or_else(|| {
+        chrono::TimeZone::from_local_datetime(&tz, &d.local)
+            .earliest()
+            .map(|t| t.naive_utc())
+    })
+}
+
+/// `fallback` (UTC) is used instead of the upload time when `use_file_date` finds no date.
+pub async fn record_upload(
+    state: &AppState,
+    input: Input,
+    opts: &ApiOptions,
+    caller: &Caller,
+    ip: &str,
+    fallback: Option<NaiveDateTime>,
+) -> Result<Recorded, ApiError> {
+    let now = Utc::now().naive_utc();
+    let client_name = input.client_name.clone();
+    let input = input.with_options(opts.upload.clone());
+    let use_file_date = opts.upload.use_file_date;
+    let tz = state.tz;
+    let filing = Box::new(move |ctx: &upstage_sdk::ItemContext| {
+        match ctx.meta.date_taken.as_ref().filter(|_| use_file_date) {
+            Some(d) => taken_utc(d, tz).unwrap_or(now),
+            None if use_file_date => fallback.unwrap_or(now),
+            None => now,
+        }
+    });
+    let processed = state
+        .processor
+        .process(input, state.storage_mode, tz, filing)
+        .await
+        .map_err(|e| {
+            e.map_or_else(
+                |api| api,
+                |item| ApiError::from_item(&item, &state.max_bytes_text()),
+            )
+        })?;
+    let date_used = match (&processed.date_taken, use_file_date) {
+        (Some(d), true) if taken_utc(d, tz).is_some() => DateUsed::Taken(d.source),
+        (_, true) if fallback.is_some() => DateUsed::Mtime,
+        _ => DateUsed::Upload,
+    };
+    let token = random_hex(24);
+    let row = new_row(state, &processed, opts, caller, &client_name, ip, &token);
+    let id = match state.db.insert_image(&row).await {
+        Ok(id) => id,
+        Err(e) => {
+            remove_files(state, &processed);
+            return Err(e.into());
+        }
+    };
+    if !opts.upload.tags.is_empty() {
+        state.db.tag_image(id, &opts.upload.tags).await?;
+    }
+    Ok(Recorded {
+        row: ImageRow { id, ..row },
+        tags: opts.upload.tags.clone(),
+        token,
+        date_used,
+    })
+}
+
+fn remove_files(state: &AppState, p: &Processed) {
+    for f in &p.stored.files {
+        if let Err(e) = upstage_storage::Storage::delete(state.storage.as_ref(), &f.key) {
+            tracing::warn!(key = %f.key, "could not remove an orphaned file: {e}");
+        }
+    }
+}

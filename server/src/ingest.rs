@@ -1,0 +1,104 @@
+//! Local imports (`upstage import` without `--to`): files go through exactly the upload path —
+//! pipeline, storage, row — into the library `upstage serve` uses, as the first admin, filed by
+//! the date they were taken.
+
+use std::path::Path;
+
+use chrono::NaiveDateTime;
+use upstage_core::Input;
+use upstage_sdk::UploadOptions;
+
+use crate::api::options::ApiOptions;
+use crate::api::store::record_upload;
+use crate::api::ApiError;
+use crate::auth::Caller;
+use crate::state::AppState;
+use crate::urls::ImageUrls;
+use crate::{ServeOptions, Shared};
+
+/// What one imported file became.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub url: String,
+    pub url_viewer: String,
+    pub date_gmt: String,
+    /// `DateTimeOriginal`, `DateTimeDigitized`, `DateTime`, `mtime` or `upload`.
+    pub date_used: &'static str,
+}
+
+/// Open the library (database, storage, pipeline) without listening.
+pub async fn open_library(opts: ServeOptions) -> anyhow::Result<Shared> {
+    let bound = opts.cfg.listen;
+    crate::build_state(opts, bound).await
+}
+
+/// The importing user: the first admin (created, with a printed key, if the library is new).
+pub async fn import_caller(state: &AppState) -> anyhow::Result<(Caller, Option<String>)> {
+    let new_key = crate::ensure_admin(state).await?;
+    let admin = state
+        .db
+        .first_admin()
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the library has no admin user"))?;
+    Ok((Caller::User(admin), new_key))
+}
+
+/// The id of `name` among the user's albums, created if missing.
+pub async fn album_id(state: &AppState, user_id: i64, name: &str) -> anyhow::Result<i64> {
+    if let Some(a) = state
+        .db
+        .albums_of(user_id)
+        .await?
+        .into_iter()
+        .find(|a| a.name == name)
+    {
+        return Ok(a.id);
+    }
+    Ok(state.db.create_album(user_id, name).await?.id)
+}
+
+fn mtime_utc(path: &Path) -> Option<NaiveDateTime> {
+    let t = std::fs::metadata(path).ok()?.modified().ok()?;
+    Some(chrono::DateTime::<chrono::Utc>::from(t).naive_utc())
+}
+
+/// Import one file, filed by its date taken (or its mtime with `mtime_fallback`, else today).
+pub async fn import_file(
+    state: &AppState,
+    caller: &Caller,
+    path: &Path,
+    album_id: Option<i64>,
+    mtime_fallback: bool,
+) -> Result<Imported, ApiError> {
+    let opts = ApiOptions {
+        upload: UploadOptions {
+            use_file_date: state.storage_mode == upstage_storage::StorageMode::Datefolder,
+            album: album_id.map(|a| a.to_string()),
+            ..UploadOptions::default()
+        },
+        album_id,
+        category_id: None,
+        expiration_gmt: None,
+    };
+    let fallback = if mtime_fallback {
+        mtime_utc(path)
+    } else {
+        None
+    };
+    let rec = record_upload(
+        state,
+        Input::from_path(path),
+        &opts,
+        caller,
+        "local-import",
+        fallback,
+    )
+    .await?;
+    let urls = ImageUrls::new(&rec.row, state);
+    Ok(Imported {
+        url: urls.main_url.clone(),
+        url_viewer: urls.url_viewer.clone(),
+        date_gmt: rec.row.date_gmt.clone(),
+        date_used: rec.date_used.as_str(),
+    })
+}
