@@ -455,6 +455,55 @@ async fn use_file_date_for_admins() {
     assert!(d == today_before || d == Utc::now().date_naive(), "{d}");
 }
 
+/// The `X-Upstage-Date-Source` header says which date an upload was filed under.
+async fn date_source(s: &common::TestServer, key: &str, form: Form) -> String {
+    let r = client()
+        .post(s.endpoint())
+        .header("X-API-Key", key)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.headers()["x-upstage-date-source"]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_response_says_which_date_was_used() {
+    let s = common::start().await;
+    let (_, bob) = s.user_key("bob").await;
+    let exif = |w| {
+        Form::new()
+            .part(
+                "source",
+                common::file_part(
+                    jpeg_with_exif(w, 240, "2019:05:04 12:00:00", "+02:00"),
+                    "exif.jpg",
+                    "image/jpeg",
+                ),
+            )
+            .text("use_file_date", "1")
+    };
+    assert_eq!(
+        date_source(&s, &s.admin_key, exif(330)).await,
+        "DateTimeOriginal"
+    );
+    assert_eq!(
+        date_source(&s, &bob, exif(331)).await,
+        "upload",
+        "non-admin: ignored"
+    );
+    let no_exif = jpeg_form(40).text("use_file_date", "1");
+    assert_eq!(
+        date_source(&s, &s.admin_key, no_exif).await,
+        "upload",
+        "no usable date: upload date"
+    );
+}
+
 #[tokio::test]
 async fn query_string_parameters_are_read() {
     let s = common::start().await;
