@@ -15,6 +15,7 @@
 //! missing delete token is 404 too, so a delete URL reveals nothing about other images.
 
 mod delete;
+mod embed;
 mod delete_url;
 mod files;
 mod page;

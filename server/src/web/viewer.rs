@@ -9,6 +9,7 @@ use axum::extract::{OriginalUri, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::embed::embed_codes;
 use super::page::{self, Kind};
 use super::queries;
 use crate::api::{format_bytes, html_escape};
@@ -81,14 +82,14 @@ fn found(state: &AppState, location: &str) -> Response {
 }
 
 /// The picture, links and files a page shows for one image.
-struct Media {
+pub(super) struct Media {
     /// Shown on the page: the medium when there is one, else the main file.
     shown: String,
     shown_size: (i64, i64),
     /// The still used in embed codes: the main file of an image, the frame of a video.
-    full: Option<String>,
-    medium: Option<String>,
-    thumb: Option<String>,
+    pub(super) full: Option<String>,
+    pub(super) medium: Option<String>,
+    pub(super) thumb: Option<String>,
     frame: Option<String>,
 }
 
@@ -137,69 +138,6 @@ pub fn display_title(row: &ImageRow) -> String {
 /// The URL of the small picture the delete confirmation shows, if any.
 pub fn preview_url(row: &ImageRow, u: &ImageUrls) -> Option<String> {
     Media::of(row, u).preview().map(str::to_owned)
-}
-
-fn markdown_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '[' | ']' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\r' | '\n' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// `(label, code)` of every embed code, grouped as `(group, codes)`.
-fn embed_codes(
-    row: &ImageRow,
-    u: &ImageUrls,
-    m: &Media,
-) -> Vec<(&'static str, Vec<(String, String)>)> {
-    let alt = display_title(row);
-    let viewer = &u.url_viewer;
-    let mut groups = vec![(
-        "Links",
-        vec![
-            ("Viewer link".to_owned(), viewer.clone()),
-            ("Direct link".to_owned(), u.main_url.clone()),
-            ("Short link".to_owned(), u.url_short.clone()),
-        ],
-    )];
-    for (group, name, src) in [
-        ("Full size", "full size", &m.full),
-        ("Medium", "medium", &m.medium),
-        ("Thumbnail", "thumbnail", &m.thumb),
-    ] {
-        let Some(src) = src else { continue };
-        groups.push((
-            group,
-            vec![
-                (
-                    format!("HTML ({name})"),
-                    format!(
-                        "<a href=\"{}\"><img src=\"{}\" alt=\"{}\"></a>",
-                        html_escape(viewer),
-                        html_escape(src),
-                        html_escape(&alt)
-                    ),
-                ),
-                (
-                    format!("Markdown ({name})"),
-                    format!("[![{}]({src})]({viewer})", markdown_text(&alt)),
-                ),
-                (
-                    format!("BBCode ({name})"),
-                    format!("[url={viewer}][img]{src}[/img][/url]"),
-                ),
-            ],
-        ));
-    }
-    groups
 }
 
 fn render(row: &ImageRow, u: &ImageUrls, tags: &[String], views: i64) -> String {
