@@ -68,3 +68,11 @@ pub(super) fn embed_codes(
     }
     groups
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markdown_alt_text_cannot_break_out() {
+        assert_eq!(super::markdown_text("a [b] \\ c\nd"), "a \\[b\\] \\\\ c d");
+    }
+}
