@@ -47,6 +47,46 @@ pub enum Command {
     /// Load-test the upload endpoint: starts its own `upstage serve` on loopback, uploads ~2 MB
     /// JPEGs at each concurrency, reports uploads/s, p50/p99 latency and the server's peak RSS.
     Loadtest(LoadtestArgs),
+    /// Import photo folders filed by the date they were taken (EXIF), into the local library or
+    /// a remote site (`--to`); re-running skips what was already imported.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files and folders to import (folders are walked recursively; hidden files, symlinks and
+    /// non-upload formats are skipped).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Remote mode: the site's base URL (or its `/api/1/upload` endpoint). Without it, files go
+    /// into the local library `upstage serve` uses.
+    #[arg(long, env = "UPSTAGE_URL")]
+    pub to: Option<String>,
+    /// Remote mode: an admin API key (needed for the site to honour `use_file_date`).
+    #[arg(long, env = "UPSTAGE_KEY", hide_env_values = true)]
+    pub key: Option<String>,
+    /// Album to put every file in. Local mode: an album name (created if missing). Remote mode:
+    /// an encoded album id of the site, sent as `album_id`.
+    #[arg(long, conflicts_with = "albums_by_folder")]
+    pub album: Option<String>,
+    /// Local mode: one album per source folder, named by the folder's path relative to the
+    /// argument (files at its root go into an album named like the argument itself).
+    #[arg(long)]
+    pub albums_by_folder: bool,
+    /// Local mode: file items with no EXIF date by their modification time instead of today.
+    #[arg(long)]
+    pub use_mtime_fallback: bool,
+    /// Print the date each file would get, and where it comes from, plus a histogram per
+    /// month; writes nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// One JSON object per file on stdout, then a summary object.
+    #[arg(long)]
+    pub json: bool,
+    /// The journal of imported files (default: <data_dir>/import-journal.tsv locally,
+    /// ~/.cache/upstage/import-<hash of the URL>.tsv in remote mode).
+    #[arg(long)]
+    pub journal: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 mod bench;
 mod config;
+mod import;
 mod keys;
 mod loadtest;
 mod process;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve::run(cfg, args),
         Command::Keys(k) => keys::run(&cfg, k),
         Command::Loadtest(args) => loadtest::run(args),
+        Command::Import(args) => import::run(cfg, args),
         Command::Doctor => {
             let frame = cfg
                 .stage_specs()?

@@ -15,8 +15,8 @@
 //! missing delete token is 404 too, so a delete URL reveals nothing about other images.
 
 mod delete;
-mod embed;
 mod delete_url;
+mod embed;
 mod files;
 mod page;
 mod queries;
