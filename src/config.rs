@@ -130,6 +130,21 @@ impl Config {
             .unwrap_or(default)
     }
 
+    /// What the HTTP adapter and the local importer open the library with.
+    pub fn serve_options(&self) -> Result<upstage_server::ServeOptions> {
+        Ok(upstage_server::ServeOptions {
+            cfg: self.server.clone(),
+            data_dir: self.data_dir.clone(),
+            pipeline: self.build_pipeline()?,
+            storage_mode: self.storage.mode,
+            medium_size: self.stage_u32("medium", "size", 750),
+            thumb_size: (
+                self.stage_u32("thumbnail", "width", 320),
+                self.stage_u32("thumbnail", "height", 320),
+            ),
+        })
+    }
+
     pub fn build_pipeline(&self) -> Result<Pipeline> {
         let registry = crate::builtins::registry()?;
         let stages = registry.build(&self.stage_specs()?)?;

@@ -1,7 +1,6 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use upstage_server::ServeOptions;
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
@@ -13,18 +12,7 @@ pub fn run(mut cfg: Config, args: ServeArgs) -> Result<ExitCode> {
     if let Some(u) = args.public_url {
         cfg.server.public_url = Some(u);
     }
-    let pipeline = cfg.build_pipeline()?;
-    let opts = ServeOptions {
-        cfg: cfg.server.clone(),
-        data_dir: cfg.data_dir.clone(),
-        pipeline,
-        storage_mode: cfg.storage.mode,
-        medium_size: cfg.stage_u32("medium", "size", 750),
-        thumb_size: (
-            cfg.stage_u32("thumbnail", "width", 320),
-            cfg.stage_u32("thumbnail", "height", 320),
-        ),
-    };
+    let opts = cfg.serve_options()?;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
         let listener = upstage_server::bind(opts.cfg.listen).await?;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use anyhow::{Context, Result};
 use upstage_server::auth::Caller;
 use upstage_server::ingest;
-use upstage_server::{ServeOptions, Shared};
+use upstage_server::Shared;
 
 use super::{Done, Item};
 use crate::cli::ImportArgs;
@@ -25,18 +25,7 @@ pub struct Local {
 impl Local {
     /// Open the library; also returns the admin key created if the library was new.
     pub async fn open(cfg: &Config, args: &ImportArgs) -> Result<(Local, Option<String>)> {
-        let pipeline = cfg.build_pipeline()?;
-        let opts = ServeOptions {
-            cfg: cfg.server.clone(),
-            data_dir: cfg.data_dir.clone(),
-            pipeline,
-            storage_mode: cfg.storage.mode,
-            medium_size: cfg.stage_u32("medium", "size", 750),
-            thumb_size: (
-                cfg.stage_u32("thumbnail", "width", 320),
-                cfg.stage_u32("thumbnail", "height", 320),
-            ),
-        };
+        let opts = cfg.serve_options()?;
         let state = ingest::open_library(opts)
             .await
             .with_context(|| format!("opening the library in {}", cfg.data_dir.display()))?;
