@@ -138,10 +138,24 @@ fn missing_ffmpeg_does_not_break_images_in_the_pipeline() {
 
 #[cfg(unix)]
 fn write_script(dir: &Path, body: &str) -> std::path::PathBuf {
-    use std::os::unix::fs::PermissionsExt;
+    use std::io::Write;
     let p = dir.join("fake-ffmpeg");
-    std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
-    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Written by a separate `sh` process, never through a file descriptor of this test process:
+    // a child forked meanwhile by a parallel test would inherit such a descriptor and make
+    // executing the script fail with ETXTBSY ("Text file busy").
+    let mut sh = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("cat > \"$0\" && chmod 755 \"$0\"")
+        .arg(&p)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    sh.stdin
+        .take()
+        .unwrap()
+        .write_all(format!("#!/bin/sh\n{body}\n").as_bytes())
+        .unwrap();
+    assert!(sh.wait().unwrap().success());
     p
 }
 
