@@ -1,16 +1,8 @@
-//! The stages compiled into the binary, registered exactly as plugins will be.
-
-use std::sync::Arc;
+//! The built-in stages (see `upstage-builtins`), with errors as the binary reports them.
 
 use anyhow::Result;
 use upstage_core::StageRegistry;
 
 pub fn registry() -> Result<StageRegistry> {
-    let mut r = StageRegistry::new();
-    r.register(Arc::new(upstage_stage_exif::ExifStageFactory))?;
-    r.register(Arc::new(upstage_stage_frame::FrameStageFactory))?;
-    r.register(Arc::new(upstage_stage_resize::ResizeStageFactory))?;
-    r.register(Arc::new(upstage_stage_medium::MediumStageFactory))?;
-    r.register(Arc::new(upstage_stage_thumbnail::ThumbnailStageFactory))?;
-    Ok(r)
+    Ok(upstage_builtins::registry()?)
 }

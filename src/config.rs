@@ -51,7 +51,7 @@ impl Default for Config {
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             limits: Limits::default(),
             storage: StorageConfig::default(),
-            pipeline: ["exif", "frame", "resize", "medium", "thumbnail"]
+            pipeline: upstage_builtins::DEFAULT_PIPELINE
                 .map(String::from)
                 .to_vec(),
             stage: BTreeMap::new(),

@@ -3,23 +3,13 @@
 
 use std::io::Cursor;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use image::{ImageFormat, RgbImage};
 use upstage_core::{Limits, Pipeline, StageRegistry, StageSpec};
 
 /// The built-in stages, registered as the binary does.
 pub fn registry() -> StageRegistry {
-    let mut r = StageRegistry::new();
-    r.register(Arc::new(upstage_stage_exif::ExifStageFactory))
-        .unwrap();
-    r.register(Arc::new(upstage_stage_resize::ResizeStageFactory))
-        .unwrap();
-    r.register(Arc::new(upstage_stage_medium::MediumStageFactory))
-        .unwrap();
-    r.register(Arc::new(upstage_stage_thumbnail::ThumbnailStageFactory))
-        .unwrap();
-    r
+    upstage_builtins::registry().unwrap()
 }
 
 pub fn pipeline(specs: &[StageSpec]) -> Pipeline {

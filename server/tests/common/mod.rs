@@ -2,10 +2,9 @@
 #![allow(dead_code)]
 
 use std::io::Cursor;
-use std::sync::Arc;
 
 use image::{ImageFormat, RgbImage};
-use upstage_core::{Limits, Pipeline, StageRegistry, StageSpec};
+use upstage_core::{Limits, Pipeline, StageSpec};
 use upstage_server::{ServeOptions, ServerConfig, Shared};
 
 pub struct TestServer {
@@ -30,19 +29,11 @@ pub fn pipeline(limits: Limits) -> Pipeline {
 
 /// The default pipeline with a given config for the `frame` stage.
 pub fn pipeline_with(limits: Limits, frame: serde_json::Value) -> Pipeline {
-    let mut r = StageRegistry::new();
-    r.register(Arc::new(upstage_stage_exif::ExifStageFactory))
-        .unwrap();
-    r.register(Arc::new(upstage_stage_frame::FrameStageFactory))
-        .unwrap();
-    r.register(Arc::new(upstage_stage_resize::ResizeStageFactory))
-        .unwrap();
-    r.register(Arc::new(upstage_stage_medium::MediumStageFactory))
-        .unwrap();
-    r.register(Arc::new(upstage_stage_thumbnail::ThumbnailStageFactory))
-        .unwrap();
-    let mut specs = ["exif", "frame", "resize", "medium", "thumbnail"].map(StageSpec::named);
-    specs[1].config = frame;
+    let r = upstage_builtins::registry().unwrap();
+    let mut specs = upstage_builtins::DEFAULT_PIPELINE.map(StageSpec::named);
+    for spec in specs.iter_mut().filter(|s| s.name == "frame") {
+        spec.config = frame.clone();
+    }
     let stages = r.build(&specs).unwrap();
     Pipeline::new(stages, limits)
 }
