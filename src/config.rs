@@ -34,12 +34,15 @@ pub struct Config {
 #[serde(default)]
 pub struct StorageConfig {
     pub mode: StorageMode,
+    /// Which backend holds the files: `"local"` (under `data_dir`).
+    pub backend: String,
 }
 
 impl Default for StorageConfig {
     fn default() -> Self {
         StorageConfig {
             mode: StorageMode::Datefolder,
+            backend: "local".to_owned(),
         }
     }
 }
@@ -137,6 +140,7 @@ impl Config {
             data_dir: self.data_dir.clone(),
             pipeline: self.build_pipeline()?,
             storage_mode: self.storage.mode,
+            storage: crate::storage::open(self, &self.data_dir)?,
             medium_size: self.stage_u32("medium", "size", 750),
             thumb_size: (
                 self.stage_u32("thumbnail", "width", 320),

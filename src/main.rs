@@ -5,6 +5,7 @@ mod cli;
 mod cmd;
 mod config;
 mod report;
+mod storage;
 
 use std::process::ExitCode;
 

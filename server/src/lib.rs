@@ -24,8 +24,8 @@ use axum::Router;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use upstage_core::Pipeline;
+use upstage_storage::Storage;
 use upstage_storage::StorageMode;
-use upstage_storage_local::LocalStorage;
 
 pub use config::ServerConfig;
 pub use state::{AppState, Shared};
@@ -36,6 +36,8 @@ pub struct ServeOptions {
     pub data_dir: PathBuf,
     pub pipeline: Pipeline,
     pub storage_mode: StorageMode,
+    /// Where files go (local disk, object storage, a plugin backend), opened by the caller.
+    pub storage: Arc<dyn Storage>,
     pub medium_size: u32,
     pub thumb_size: (u32, u32),
 }
@@ -93,6 +95,7 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
         data_dir,
         pipeline,
         storage_mode,
+        storage,
         medium_size,
         thumb_size,
     } = opts;
@@ -103,7 +106,6 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
     for entry in std::fs::read_dir(&temp_dir)?.flatten() {
         let _ = std::fs::remove_file(entry.path());
     }
-    let storage = Arc::new(LocalStorage::new(&data_dir)?);
     let processor = processing::Processor::new(
         pipeline,
         storage.clone(),

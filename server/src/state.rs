@@ -2,8 +2,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use upstage_core::Limits;
+use upstage_storage::Storage;
 use upstage_storage::StorageMode;
-use upstage_storage_local::LocalStorage;
 
 use crate::auth::KeyCache;
 use crate::config::ServerConfig;
@@ -17,7 +17,7 @@ pub struct AppState {
     pub db: Db,
     pub ids: IdCodec,
     pub keys: KeyCache,
-    pub storage: Arc<LocalStorage>,
+    pub storage: Arc<dyn Storage>,
     pub processor: Processor,
     /// `public_url` without a trailing slash, and its path part (`""` at a domain root).
     pub base_url: String,

@@ -1,13 +1,12 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::Local;
 use indicatif::{ProgressBar, ProgressStyle};
 use upstage_core::{collect_inputs, run_batch, ItemError};
 use upstage_sdk::{ErrorCode, ItemContext};
 use upstage_storage::{store_item, StoreOptions};
-use upstage_storage_local::LocalStorage;
 
 use crate::cli::ProcessArgs;
 use crate::config::Config;
@@ -16,7 +15,7 @@ use crate::report::{human_line, json_line, Processed};
 pub fn run(cfg: &Config, args: ProcessArgs) -> Result<ExitCode> {
     let pipeline = cfg.build_pipeline()?;
     let out = args.out.clone().unwrap_or_else(|| cfg.data_dir.clone());
-    let storage = LocalStorage::new(&out).with_context(|| format!("output {}", out.display()))?;
+    let storage = crate::storage::open(cfg, &out)?;
     let (mut inputs, walk_errors) = collect_inputs(&args.paths);
     for (path, e) in &walk_errors {
         eprintln!("skipped {}: {e}", path.display());
@@ -43,7 +42,7 @@ pub fn run(cfg: &Config, args: ProcessArgs) -> Result<ExitCode> {
             Some(d) if ctx.options.use_file_date => d.local.date(),
             _ => today,
         };
-        let stored = store_item(&storage, &ctx, &StoreOptions::new(mode, date))
+        let stored = store_item(storage.as_ref(), &ctx, &StoreOptions::new(mode, date))
             .map_err(|e| ItemError::new(ErrorCode::Storage, e.to_string()))?;
         let (width, height) = ctx.main_size();
         Ok(Processed {

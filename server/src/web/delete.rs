@@ -1,5 +1,3 @@
-use upstage_storage::Storage;
-
 use crate::db::{DbError, ImageRow};
 use crate::state::AppState;
 

@@ -67,6 +67,7 @@ async fn start_inner(tweak: impl FnOnce(&mut ServerConfig), pipeline: Pipeline) 
         data_dir: dir.path().to_path_buf(),
         pipeline,
         storage_mode: upstage_storage::StorageMode::Datefolder,
+        storage: std::sync::Arc::new(upstage_storage_local::LocalStorage::new(dir.path()).unwrap()),
         medium_size: 750,
         thumb_size: (320, 320),
     };

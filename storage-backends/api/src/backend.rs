@@ -68,6 +68,11 @@ pub trait Storage: Send + Sync {
     fn get(&self, key: &str) -> Result<Vec<u8>, StorageError>;
     fn delete(&self, key: &str) -> Result<(), StorageError>;
     fn exists(&self, key: &str) -> Result<bool, StorageError>;
+    /// The file behind a key when the backend is a local filesystem, so a server can hand it to
+    /// the kernel (range requests, sendfile) instead of reading it into memory.
+    fn local_path(&self, _key: &str) -> Option<std::path::PathBuf> {
+        None
+    }
 }
 
 /// Keys are relative, `/`-separated, with no empty, `.` or `..` segment and no backslash or NUL,

@@ -59,6 +59,10 @@ impl Storage for LocalStorage {
         "local"
     }
 
+    fn local_path(&self, key: &str) -> Option<PathBuf> {
+        self.path_of(key).ok()
+    }
+
     fn put(
         &self,
         key: &str,
