@@ -33,7 +33,7 @@ pub fn default_journal(endpoint: &str) -> Result<PathBuf> {
     let home = std::env::var_os("HOME")
         .filter(|h| !h.is_empty())
         .context("HOME is not set: give the journal's location with --journal PATH")?;
-    let hash = super::journal::sha256_hex(endpoint.as_bytes());
+    let hash = upstage_tui::engine::journal::sha256_hex(endpoint.as_bytes());
     Ok(PathBuf::from(home)
         .join(".cache/upstage")
         .join(format!("import-{}.tsv", &hash[..16])))
