@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 
+use crate::engine::Links;
 use crate::i18n::Strings;
 use crate::state::{LinkFormat, State};
 
@@ -31,10 +32,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         .title(format!(" {} · {} ", t.links_title, uploaded.len()));
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let [summary, tabs, list] = Layout::vertical([
+    let [summary, tabs, list, detail] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(1),
         Constraint::Min(1),
+        Constraint::Length(8),
     ])
     .areas(inner);
     let (text, color) = if uploaded.is_empty() {
@@ -58,7 +60,13 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             } else {
                 Style::default()
             };
-            [Span::styled(format!(" {} ", format_name(t, *lf)), style), Span::raw(" ")]
+            // Brackets as well as the style: the choice stays visible without colours.
+            let label = if *lf == s.link_format {
+                format!("[{}]", format_name(t, *lf))
+            } else {
+                format!(" {} ", format_name(t, *lf))
+            };
+            [Span::styled(label, style), Span::raw(" ")]
         })
         .collect();
     f.render_widget(Paragraph::new(Line::from(spans)), tabs);
@@ -77,8 +85,39 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         .collect();
     let mut ls = ListState::default().with_selected((!items.is_empty()).then_some(s.cursor));
     f.render_stateful_widget(
-        List::new(items).highlight_style(Style::default().add_modifier(Modifier::BOLD)),
+        List::new(items)
+            .highlight_style(Style::default().add_modifier(Modifier::BOLD))
+            .highlight_symbol("▸ "),
         list,
         &mut ls,
+    );
+    if let Some(item) = uploaded.get(s.cursor) {
+        if let Some(l) = item.state.links() {
+            render_detail(t, &item.name, l, f, detail);
+        }
+    }
+}
+
+/// Every format of the selected file at once.
+fn render_detail(t: &Strings, name: &str, l: &Links, f: &mut Frame, area: Rect) {
+    let lines: Vec<Line> = LinkFormat::ALL
+        .iter()
+        .map(|lf| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{:>10} ", format_name(t, *lf)),
+                    Style::default().fg(Color::DarkGray),
+                ),
+                Span::raw(lf.of(l)),
+            ])
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::TOP)
+                .title(format!(" {name} ")),
+        ),
+        area,
     );
 }

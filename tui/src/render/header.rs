@@ -42,12 +42,12 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             .label(label),
         gauge,
     );
-    let mut line = vec![Span::raw(format!(
-        "{} {} · {}",
-        s.workers,
-        t.parallel,
-        fmt::speed(s.speed())
-    ))];
+    let mut head = format!("{} {}", s.workers, t.parallel);
+    let speed = fmt::speed(s.speed());
+    if !speed.is_empty() {
+        head.push_str(&format!(" · {speed}"));
+    }
+    let mut line = vec![Span::raw(head)];
     if s.paused {
         line.push(Span::styled(
             format!(" · {}", t.paused),
