@@ -76,7 +76,10 @@ fn stored(env: &Env) -> Vec<PathBuf> {
             if p.is_dir() {
                 stack.push(p);
             } else if p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                !n.contains(".th.") && !n.contains(".md.") && !n.contains(".fr.") && !n.starts_with('.')
+                !n.contains(".th.")
+                    && !n.contains(".md.")
+                    && !n.contains(".fr.")
+                    && !n.starts_with('.')
             }) {
                 out.push(p);
             }
@@ -91,7 +94,12 @@ fn mixed_folder_uploads_exactly_the_good_files() {
     let (_server, url, key) = start_server(&env);
     let (dir, good, bad) = mixed_folder(env.root());
     let dir_s = dir.to_string_lossy().into_owned();
-    let out = upload(&env, &[&dir_s, "--url", &url, "--key", &key, "--json", "--tags", "e2e"]);
+    let out = upload(
+        &env,
+        &[
+            &dir_s, "--url", &url, "--key", &key, "--json", "--tags", "e2e",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     let (files, summary) = json_lines(&out);
     assert_eq!(files.len(), 50, "{}", describe(&out));
@@ -102,8 +110,16 @@ fn mixed_folder_uploads_exactly_the_good_files() {
         assert_eq!(f["status"], "uploaded", "{f}");
         let u = f["url"].as_str().expect("url");
         assert!(u.starts_with(&url), "{u}");
-        assert!(f["markdown"].as_str().is_some_and(|m| m.starts_with("[![")), "{f}");
-        assert!(f["delete_url"].as_str().is_some_and(|d| d.contains("/delete/")), "{f}");
+        assert!(
+            f["markdown"].as_str().is_some_and(|m| m.starts_with("[![")),
+            "{f}"
+        );
+        assert!(
+            f["delete_url"]
+                .as_str()
+                .is_some_and(|d| d.contains("/delete/")),
+            "{f}"
+        );
     }
     for (name, code) in &bad {
         let f = files.iter().find(|f| name_of(f) == *name).expect("line");
@@ -112,19 +128,35 @@ fn mixed_folder_uploads_exactly_the_good_files() {
             // The server's own answer: a 4xx with its code and message, never retried.
             assert_eq!(f["error"]["detail"]["kind"], "server", "{f}");
             assert_eq!(f["error"]["detail"]["status"], 400, "{f}");
-            assert!(!f["error"]["message"].as_str().unwrap_or("").is_empty(), "{f}");
+            assert!(
+                !f["error"]["message"].as_str().unwrap_or("").is_empty(),
+                "{f}"
+            );
         } else {
             assert_eq!(f["error"]["code"], *code, "{f}");
         }
     }
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("retrying"), "4xx must not be retried: {err}");
-    let huge = files.iter().find(|f| name_of(f) == "huge.jpg").expect("huge");
-    assert!(huge["error"]["message"].as_str().is_some_and(|m| m.contains("max 10 MB")), "{huge}");
+    let huge = files
+        .iter()
+        .find(|f| name_of(f) == "huge.jpg")
+        .expect("huge");
+    assert!(
+        huge["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("max 10 MB")),
+        "{huge}"
+    );
     assert_eq!(stored(&env).len(), GOOD, "{:#?}", stored(&env));
 
     // The same batch again: everything good is skipped through the journal, nothing re-sent.
-    let again = upload(&env, &[&dir_s, "--url", &url, "--key", &key, "--json", "--tags", "e2e"]);
+    let again = upload(
+        &env,
+        &[
+            &dir_s, "--url", &url, "--key", &key, "--json", "--tags", "e2e",
+        ],
+    );
     let (_, s2) = json_lines(&again);
     assert_eq!(s2["uploaded"], 0, "{s2}");
     assert_eq!(s2["skipped"], GOOD, "{s2}");
@@ -138,7 +170,10 @@ fn txt_format_prints_only_urls_and_bad_key_is_final() {
     for i in 0..3 {
         make_image(&env.root().join(format!("few/{i}.png")), 300 + i, 40, 30);
     }
-    let out = upload(&env, &["few", "--url", &url, "--key", &key, "--format", "txt"]);
+    let out = upload(
+        &env,
+        &["few", "--url", &url, "--key", &key, "--format", "txt"],
+    );
     assert!(out.status.success(), "{}", describe(&out));
     let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 3, "{}", describe(&out));
@@ -147,11 +182,25 @@ fn txt_format_prints_only_urls_and_bad_key_is_final() {
         let k = url_key(l);
         assert!(env.root().join("server-data").join(k).is_file(), "{k}");
     }
-    let bad = upload(&env, &["few", "--url", &url, "--key", "chv_nope", "--json", "--no-journal"]);
+    let bad = upload(
+        &env,
+        &[
+            "few",
+            "--url",
+            &url,
+            "--key",
+            "chv_nope",
+            "--json",
+            "--no-journal",
+        ],
+    );
     assert_eq!(bad.status.code(), Some(1), "{}", describe(&bad));
     let (files, s) = json_lines(&bad);
     assert_eq!(s["failed"], 3, "{s}");
-    assert!(files.iter().all(|f| f["error"]["detail"]["status"] == 400), "{files:?}");
+    assert!(
+        files.iter().all(|f| f["error"]["detail"]["status"] == 400),
+        "{files:?}"
+    );
 }
 
 fn distinct_photos(dir: &Path, n: u32) {
@@ -161,7 +210,9 @@ fn distinct_photos(dir: &Path, n: u32) {
 }
 
 fn journal_lines(p: &Path) -> usize {
-    std::fs::read_to_string(p).map(|s| s.lines().count()).unwrap_or(0)
+    std::fs::read_to_string(p)
+        .map(|s| s.lines().count())
+        .unwrap_or(0)
 }
 
 /// Start an upload, wait until `after` files are journaled, then stop it with `signal`.
@@ -169,7 +220,18 @@ fn interrupted(env: &Env, url: &str, key: &str, journal: &Path, after: usize, si
     let j = journal.to_string_lossy().into_owned();
     let child = env
         .cmd()
-        .args(["upload", "many", "-j", "1", "--url", url, "--key", key, "--journal", &j])
+        .args([
+            "upload",
+            "many",
+            "-j",
+            "1",
+            "--url",
+            url,
+            "--key",
+            key,
+            "--journal",
+            &j,
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -184,15 +246,33 @@ fn interrupted(env: &Env, url: &str, key: &str, journal: &Path, after: usize, si
         std::thread::sleep(Duration::from_millis(5));
     }
     let pid = guard.0.id().to_string();
-    let ok = Command::new("kill").args([signal, &pid]).status().expect("kill");
+    let ok = Command::new("kill")
+        .args([signal, &pid])
+        .status()
+        .expect("kill");
     assert!(ok.success());
     let status = guard.0.wait().expect("wait");
-    assert!(!status.success(), "an interrupted batch must not report success");
+    assert!(
+        !status.success(),
+        "an interrupted batch must not report success"
+    );
 }
 
 fn rerun(env: &Env, url: &str, key: &str, journal: &Path) -> Value {
     let j = journal.to_string_lossy().into_owned();
-    let out = upload(env, &["many", "--url", url, "--key", key, "--json", "--journal", &j]);
+    let out = upload(
+        env,
+        &[
+            "many",
+            "--url",
+            url,
+            "--key",
+            key,
+            "--json",
+            "--journal",
+            &j,
+        ],
+    );
     assert!(out.status.success(), "{}", describe(&out));
     json_lines(&out).1
 }
@@ -206,8 +286,15 @@ fn ctrl_c_then_rerun_uploads_each_file_exactly_once() {
     let journal = env.root().join("batch.tsv");
     interrupted(&env, &url, &key, &journal, 3, "-INT");
     let first = journal_lines(&journal);
-    assert!(first < N as usize, "everything was uploaded before the interrupt");
-    assert_eq!(stored(&env).len(), first, "in-flight files finish and are journaled");
+    assert!(
+        first < N as usize,
+        "everything was uploaded before the interrupt"
+    );
+    assert_eq!(
+        stored(&env).len(),
+        first,
+        "in-flight files finish and are journaled"
+    );
     let s = rerun(&env, &url, &key, &journal);
     assert_eq!(s["skipped"], first, "{s}");
     assert_eq!(s["uploaded"], N as usize - first, "{s}");
@@ -215,7 +302,11 @@ fn ctrl_c_then_rerun_uploads_each_file_exactly_once() {
         .iter()
         .filter_map(|p| p.file_name()?.to_str().map(str::to_owned))
         .collect();
-    assert_eq!(stored(&env).len(), N as usize, "each file exactly once: {names:?}");
+    assert_eq!(
+        stored(&env).len(),
+        N as usize,
+        "each file exactly once: {names:?}"
+    );
     for i in 0..N {
         assert!(names.contains(&format!("{i:02}.jpg")), "{names:?}");
     }

@@ -18,7 +18,9 @@ pub fn run(cfg: Config, args: TuiArgs) -> Result<ExitCode> {
     rt.block_on(async move {
         let opened = target::open(&cfg, &args.batch, &files).await?;
         if let Some(key) = &opened.new_key {
-            eprintln!("New library: created user 'admin'. Its API key (shown only now):\n\n    {key}\n");
+            eprintln!(
+                "New library: created user 'admin'. Its API key (shown only now):\n\n    {key}\n"
+            );
         }
         let setup = upstage_tui::app::Setup {
             lang,

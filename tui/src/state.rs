@@ -210,11 +210,17 @@ impl State {
     }
 
     pub fn errors(&self) -> Vec<&Item> {
-        self.items.iter().filter(|i| i.state.error().is_some()).collect()
+        self.items
+            .iter()
+            .filter(|i| i.state.error().is_some())
+            .collect()
     }
 
     pub fn uploaded(&self) -> Vec<&Item> {
-        self.items.iter().filter(|i| i.state.links().is_some()).collect()
+        self.items
+            .iter()
+            .filter(|i| i.state.links().is_some())
+            .collect()
     }
 
     pub fn item_mut(&mut self, id: ItemId) -> Option<&mut Item> {

@@ -225,8 +225,14 @@ fn move_cursor(s: &mut State, step: isize) {
     let (pos, len) = match s.screen {
         Screen::Options => (&mut s.field, FIELDS),
         Screen::Picker => (&mut s.picker.cursor, s.picker.entries.len()),
-        Screen::Errors => (&mut s.cursor, s.items.iter().filter(|i| i.state.error().is_some()).count()),
-        Screen::Done => (&mut s.cursor, s.items.iter().filter(|i| i.state.links().is_some()).count()),
+        Screen::Errors => (
+            &mut s.cursor,
+            s.items.iter().filter(|i| i.state.error().is_some()).count(),
+        ),
+        Screen::Done => (
+            &mut s.cursor,
+            s.items.iter().filter(|i| i.state.links().is_some()).count(),
+        ),
         Screen::Queue => (&mut s.cursor, s.items.len()),
     };
     if len == 0 {

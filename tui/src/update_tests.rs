@@ -33,7 +33,12 @@ fn engine_events_drive_items_and_overall_progress() {
     let mut s = state();
     added(&mut s, 0, 100, None);
     added(&mut s, 1, 300, None);
-    added(&mut s, 2, 999, Some(UploadError::rejected("too_large", "big")));
+    added(
+        &mut s,
+        2,
+        999,
+        Some(UploadError::rejected("too_large", "big")),
+    );
     assert_eq!(s.total_bytes(), 400, "refused files do not count");
     update(&mut s, Action::Engine(Event::Started { id: 1, attempt: 1 }));
     update(
@@ -47,7 +52,13 @@ fn engine_events_drive_items_and_overall_progress() {
     );
     assert_eq!(s.percent(), 25);
     assert_eq!(s.eta_secs(), Some(6));
-    update(&mut s, Action::Engine(Event::Done { id: 0, links: links() }));
+    update(
+        &mut s,
+        Action::Engine(Event::Done {
+            id: 0,
+            links: links(),
+        }),
+    );
     assert_eq!(s.percent(), 50);
     assert_eq!(s.uploaded().len(), 1);
     assert_eq!(s.errors().len(), 1);
@@ -169,7 +180,13 @@ fn retry_in_the_error_report_targets_the_failed_file() {
 fn done_screen_copies_and_saves_in_the_chosen_format() {
     let mut s = state();
     added(&mut s, 0, 10, None);
-    update(&mut s, Action::Engine(Event::Done { id: 0, links: links() }));
+    update(
+        &mut s,
+        Action::Engine(Event::Done {
+            id: 0,
+            links: links(),
+        }),
+    );
     update(&mut s, Action::Show(Screen::Done));
     update(&mut s, Action::Left);
     assert_eq!(s.link_format, LinkFormat::BbCode);
@@ -183,7 +200,10 @@ fn done_screen_copies_and_saves_in_the_chosen_format() {
     match update(&mut s, Action::SaveCsv).as_slice() {
         [Effect::Save { path, contents }] => {
             assert!(path.ends_with("upstage-links.csv"));
-            assert!(contents.lines().nth(1).is_some_and(|l| l.starts_with("/p/0.jpg,x,http://h/x.jpg")));
+            assert!(contents
+                .lines()
+                .nth(1)
+                .is_some_and(|l| l.starts_with("/p/0.jpg,x,http://h/x.jpg")));
         }
         other => panic!("{other:?}"),
     }
@@ -197,11 +217,28 @@ fn picker_browses_selects_and_adds() {
     let fx = update(&mut s, Action::Show(Screen::Picker));
     assert_eq!(fx, vec![Effect::ListDir(PathBuf::from("/p"))]);
     let entries = vec![
-        DirEntry { name: "sub".into(), is_dir: true, size: 0 },
-        DirEntry { name: "a.jpg".into(), is_dir: false, size: 5 },
+        DirEntry {
+            name: "sub".into(),
+            is_dir: true,
+            size: 0,
+        },
+        DirEntry {
+            name: "a.jpg".into(),
+            is_dir: false,
+            size: 5,
+        },
     ];
-    update(&mut s, Action::Listed { dir: PathBuf::from("/p"), entries: Ok(entries) });
-    assert_eq!(update(&mut s, Action::Enter), vec![Effect::ListDir(PathBuf::from("/p/sub"))]);
+    update(
+        &mut s,
+        Action::Listed {
+            dir: PathBuf::from("/p"),
+            entries: Ok(entries),
+        },
+    );
+    assert_eq!(
+        update(&mut s, Action::Enter),
+        vec![Effect::ListDir(PathBuf::from("/p/sub"))]
+    );
     update(&mut s, Action::Down);
     update(&mut s, Action::Toggle);
     assert_eq!(s.picker.selected.len(), 1);
@@ -211,5 +248,8 @@ fn picker_browses_selects_and_adds() {
     );
     assert_eq!(s.screen, Screen::Queue);
     s.screen = Screen::Picker;
-    assert_eq!(update(&mut s, Action::Backspace), vec![Effect::ListDir(PathBuf::from("/"))]);
+    assert_eq!(
+        update(&mut s, Action::Backspace),
+        vec![Effect::ListDir(PathBuf::from("/"))]
+    );
 }

@@ -49,20 +49,74 @@ fn server_err() -> UploadError {
 
 /// A batch of 8: two done, one skipped, two uploading, one retrying, one queued, one refused.
 fn mid_upload(lang: Lang) -> State {
-    let mut s = State::new(lang, "http://127.0.0.1:8080/api/1/upload".into(), 10_000_000, 4);
+    let mut s = State::new(
+        lang,
+        "http://127.0.0.1:8080/api/1/upload".into(),
+        10_000_000,
+        4,
+    );
     s.started = true;
     s.items = vec![
-        item(0, "beach.jpg", 2_100_000, 2_100_000, 0.0, ItemState::Done(links("beach.jpg", "ZfGd"))),
-        item(1, "dunes.jpg", 1_900_000, 1_900_000, 0.0, ItemState::Done(links("dunes.jpg", "Zk2a"))),
-        item(2, "old.png", 800_000, 800_000, 0.0, ItemState::Skipped(links("old.png", "Zq9x"))),
-        item(3, "harbour.jpg", 2_000_000, 1_000_000, 2_500_000.0, ItemState::Uploading { attempt: 1 }),
-        item(4, "clip.mp4", 8_000_000, 2_000_000, 2_000_000.0, ItemState::Uploading { attempt: 2 }),
-        item(5, "sunset.webp", 1_500_000, 0, 0.0, ItemState::Retrying {
-            attempt: 1,
-            error: UploadError::network("connection reset by peer"),
-        }),
+        item(
+            0,
+            "beach.jpg",
+            2_100_000,
+            2_100_000,
+            0.0,
+            ItemState::Done(links("beach.jpg", "ZfGd")),
+        ),
+        item(
+            1,
+            "dunes.jpg",
+            1_900_000,
+            1_900_000,
+            0.0,
+            ItemState::Done(links("dunes.jpg", "Zk2a")),
+        ),
+        item(
+            2,
+            "old.png",
+            800_000,
+            800_000,
+            0.0,
+            ItemState::Skipped(links("old.png", "Zq9x")),
+        ),
+        item(
+            3,
+            "harbour.jpg",
+            2_000_000,
+            1_000_000,
+            2_500_000.0,
+            ItemState::Uploading { attempt: 1 },
+        ),
+        item(
+            4,
+            "clip.mp4",
+            8_000_000,
+            2_000_000,
+            2_000_000.0,
+            ItemState::Uploading { attempt: 2 },
+        ),
+        item(
+            5,
+            "sunset.webp",
+            1_500_000,
+            0,
+            0.0,
+            ItemState::Retrying {
+                attempt: 1,
+                error: UploadError::network("connection reset by peer"),
+            },
+        ),
         item(6, "forest.jpg", 2_200_000, 0, 0.0, ItemState::Queued),
-        item(7, "panorama.jpg", 12_600_000, 0, 0.0, ItemState::Refused(too_big())),
+        item(
+            7,
+            "panorama.jpg",
+            12_600_000,
+            0,
+            0.0,
+            ItemState::Refused(too_big()),
+        ),
     ];
     s.cursor = 3;
     s

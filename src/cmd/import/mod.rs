@@ -20,8 +20,8 @@ use upstage_core::collect_inputs;
 
 use crate::cli::ImportArgs;
 use crate::config::Config;
-use upstage_tui::engine::journal::{self, Journal};
 use report::{Outcome, Reporter, Status};
+use upstage_tui::engine::journal::{self, Journal};
 
 /// One file to import and the argument it was found under.
 #[derive(Clone, Debug)]

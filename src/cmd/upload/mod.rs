@@ -29,7 +29,11 @@ pub fn run(cfg: Config, args: UploadArgs) -> Result<ExitCode> {
             ));
         }
         for (path, why) in &walk_errors {
-            out.failed(None, path, &upstage_tui::engine::UploadError::local(why.clone()));
+            out.failed(
+                None,
+                path,
+                &upstage_tui::engine::UploadError::local(why.clone()),
+            );
         }
         let started = Instant::now();
         let (engine, mut events) =

@@ -72,7 +72,7 @@ impl Output {
     }
 
     pub fn note(&self, text: &str) {
-        let _ = self.multi.suspend(|| eprintln!("{text}"));
+        self.multi.suspend(|| eprintln!("{text}"));
     }
 
     pub fn queued(&self, size: u64) {
@@ -141,10 +141,15 @@ impl Output {
                 json!({"path": path, "status": "failed", "error": {
                     "code": e.code(), "message": e.message(), "detail": e}})
             ),
-            Mode::Lines => println!("FAILED    {}: [{}] {}", path.display(), e.code(), e.message()),
+            Mode::Lines => println!(
+                "FAILED    {}: [{}] {}",
+                path.display(),
+                e.code(),
+                e.message()
+            ),
             Mode::Txt | Mode::Bars => {
                 let line = format!("FAILED {}: [{}] {}", path.display(), e.code(), e.message());
-                let _ = self.multi.suspend(|| eprintln!("{line}"));
+                self.multi.suspend(|| eprintln!("{line}"));
             }
         }
     }

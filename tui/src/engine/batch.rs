@@ -63,7 +63,9 @@ impl BatchOptions {
     pub fn validate(&self) -> Result<(), String> {
         let w = self.width.trim();
         if !w.is_empty() && w.parse::<u32>().map_or(true, |v| v == 0) {
-            return Err(format!("width must be a positive number of pixels, got {w:?}"));
+            return Err(format!(
+                "width must be a positive number of pixels, got {w:?}"
+            ));
         }
         Ok(())
     }

@@ -30,10 +30,12 @@ pub fn check(path: &Path, max_bytes: u64) -> (u64, Option<UploadError>) {
         return (size, Some(UploadError::rejected("too_large", msg)));
     }
     let mut head = Vec::with_capacity(HEAD);
-    let read = std::fs::File::open(path)
-        .and_then(|f| f.take(HEAD as u64).read_to_end(&mut head));
+    let read = std::fs::File::open(path).and_then(|f| f.take(HEAD as u64).read_to_end(&mut head));
     if let Err(e) = read {
-        return (size, Some(UploadError::rejected("unreadable", e.to_string())));
+        return (
+            size,
+            Some(UploadError::rejected("unreadable", e.to_string())),
+        );
     }
     match sniff(&head) {
         Ok(_) => (size, None),

@@ -46,7 +46,13 @@ impl Links {
         let alt: String = self
             .name
             .chars()
-            .map(|c| if matches!(c, '[' | ']' | '\\') { ' ' } else { c })
+            .map(|c| {
+                if matches!(c, '[' | ']' | '\\') {
+                    ' '
+                } else {
+                    c
+                }
+            })
             .collect();
         format!("[![{alt}]({})]({})", self.shown(), self.page())
     }

@@ -90,7 +90,11 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
         }
         let (inputs, errs) = upstage_core::collect_inputs(std::slice::from_ref(p));
         errors.extend(errs);
-        files.extend(inputs.iter().filter_map(|i| i.path().map(Path::to_path_buf)));
+        files.extend(
+            inputs
+                .iter()
+                .filter_map(|i| i.path().map(Path::to_path_buf)),
+        );
     }
     (files, errors)
 }

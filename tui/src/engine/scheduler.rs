@@ -67,7 +67,10 @@ impl Scheduler {
         loop {
             self.fill(&done_tx);
             self.maybe_idle();
-            if !open && self.running.is_empty() && (self.pending.is_empty() || self.options.is_none()) {
+            if !open
+                && self.running.is_empty()
+                && (self.pending.is_empty() || self.options.is_none())
+            {
                 break;
             }
             tokio::select! {

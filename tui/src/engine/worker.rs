@@ -53,7 +53,10 @@ pub(super) async fn run(job: Job) -> Outcome {
         let detail = serde_json::to_string(&links).ok();
         j.record(&hash, &job.path, &links.direct, detail.as_deref())
             .map_err(|e| {
-                UploadError::local(format!("uploaded as {} but not journaled: {e}", links.direct))
+                UploadError::local(format!(
+                    "uploaded as {} but not journaled: {e}",
+                    links.direct
+                ))
             })?;
     }
     Ok((links, false))

@@ -27,9 +27,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let t = s.lang.t();
     let uploaded = s.uploaded();
     let errors = s.errors().len();
-    let block = Block::default()
-        .borders(Borders::TOP)
-        .title(format!(" {} · {} ", t.links_title, uploaded.len()));
+    let block = Block::default().borders(Borders::TOP).title(format!(
+        " {} · {} ",
+        t.links_title,
+        uploaded.len()
+    ));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let [summary, tabs, list, detail] = Layout::vertical([

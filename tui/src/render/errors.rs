@@ -11,9 +11,11 @@ use crate::state::State;
 pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let t = s.lang.t();
     let errors = s.errors();
-    let block = Block::default()
-        .borders(Borders::TOP)
-        .title(format!(" {} ({}) ", t.errors_title, errors.len()));
+    let block = Block::default().borders(Borders::TOP).title(format!(
+        " {} ({}) ",
+        t.errors_title,
+        errors.len()
+    ));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let [summary, table_area] =

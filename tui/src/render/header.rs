@@ -51,7 +51,9 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     if s.paused {
         line.push(Span::styled(
             format!(" · {}", t.paused),
-            Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
         ));
     }
     let note = if let Some(msg) = &s.flash {

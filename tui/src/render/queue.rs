@@ -40,11 +40,7 @@ fn result_text(i: &Item) -> String {
 
 fn row<'a>(t: &Strings, i: &'a Item) -> Row<'a> {
     let (state, color) = state_text(t, &i.state);
-    let percent = if i.size == 0 {
-        0
-    } else {
-        (i.sent.min(i.size) * 100 / i.size) as u8
-    };
+    let percent = (i.sent.min(i.size) * 100).checked_div(i.size).unwrap_or(0);
     let gauge = format!("{} {percent:>3}%", fmt::bar(i.sent, i.size, GAUGE));
     Row::new(vec![
         Cell::from(i.name.as_str()),
