@@ -17,11 +17,7 @@ pub fn run(cfg: Config, args: TuiArgs) -> Result<ExitCode> {
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
         let opened = target::open(&cfg, &args.batch, &files).await?;
-        if let Some(key) = &opened.new_key {
-            eprintln!(
-                "New library: created user 'admin'. Its API key (shown only now):\n\n    {key}\n"
-            );
-        }
+        let new_key = opened.new_key.clone();
         let setup = upstage_tui::app::Setup {
             lang,
             files,
@@ -34,7 +30,14 @@ pub fn run(cfg: Config, args: TuiArgs) -> Result<ExitCode> {
             albums: opened.albums,
             local: args.batch.url.is_none() && cfg.upload.url.is_none(),
         };
-        let failed = upstage_tui::app::run(setup).await?;
+        let failed = upstage_tui::app::run(setup).await;
+        // After the full screen is gone, or the key would vanish with it.
+        if let Some(key) = new_key {
+            eprintln!(
+                "New library: created user 'admin'. Its API key (shown only now):\n\n    {key}\n"
+            );
+        }
+        let failed = failed?;
         Ok(if failed {
             ExitCode::FAILURE
         } else {
