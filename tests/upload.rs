@@ -329,3 +329,51 @@ fn killed_then_rerun_uploads_only_the_rest() {
     let n = stored(&env).len();
     assert!((N as usize..=N as usize + 1).contains(&n), "{n} stored");
 }
+
+#[test]
+fn local_library_upload_applies_batch_options_and_keeps_json_clean() {
+    let env = Env::new();
+    for i in 0..2 {
+        make_image(
+            &env.root().join(format!("loc/shot{i}.jpg")),
+            500 + i,
+            64,
+            48,
+        );
+    }
+    let args = [
+        "loc",
+        "--album",
+        "Trip",
+        "--title",
+        "Trip {n} {name}",
+        "--json",
+    ];
+    let out = upload(&env, &args);
+    assert!(out.status.success(), "{}", describe(&out));
+    // Every stdout line is JSON; the new library's key went to stderr.
+    assert!(stdout(&out)
+        .lines()
+        .all(|l| serde_json::from_str::<Value>(l).is_ok()));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("chv_"));
+    let (files, summary) = json_lines(&out);
+    assert_eq!(summary["uploaded"], 2, "{summary}");
+    for f in &files {
+        let n = name_of(f);
+        let stem = n.trim_end_matches(".jpg");
+        let viewer = f["url_viewer"].as_str().expect("viewer");
+        assert!(
+            viewer.contains(&format!("-{stem}.")),
+            "title template: {viewer}"
+        );
+        let k = url_key(f["url"].as_str().expect("url"));
+        assert!(env.data().join(k).is_file(), "{k} not in the library");
+    }
+    let again = upload(&env, &args);
+    let (_, s2) = json_lines(&again);
+    assert_eq!(
+        (s2["uploaded"].as_u64(), s2["skipped"].as_u64()),
+        (Some(0), Some(2)),
+        "{s2}"
+    );
+}
