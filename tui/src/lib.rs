@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+mod apply;
 pub mod clipboard;
 pub mod engine;
 pub mod export;

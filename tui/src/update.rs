@@ -2,14 +2,14 @@
 //! outside comes back as [`Effect`]s.
 
 use crate::action::{Action, Effect};
-use crate::engine::{Command, Event};
+use crate::engine::Command;
 use crate::export;
-use crate::state::{Item, ItemState, LinkFormat, Screen, State, FIELDS};
+use crate::state::{LinkFormat, Screen, State, FIELDS};
 
 pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
     match a {
         Action::Engine(ev) => {
-            engine_event(s, ev);
+            crate::apply::engine_event(s, ev);
             vec![]
         }
         Action::Up => {
@@ -248,82 +248,6 @@ fn selected_id(s: &State) -> Option<usize> {
         Screen::Errors => s.errors().get(s.cursor).map(|i| i.id),
         Screen::Queue => s.items.get(s.cursor).map(|i| i.id),
         _ => None,
-    }
-}
-
-fn engine_event(s: &mut State, ev: Event) {
-    match ev {
-        Event::Added {
-            id,
-            path,
-            size,
-            refused,
-        } => {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| path.display().to_string());
-            s.items.push(Item {
-                id,
-                path,
-                name,
-                size,
-                sent: 0,
-                bytes_per_sec: 0.0,
-                state: refused.map_or(ItemState::Queued, ItemState::Refused),
-            });
-        }
-        Event::Workers(n) => s.workers = n,
-        Event::Paused(p) => s.paused = p,
-        Event::Idle => {
-            s.idle = true;
-            if s.screen == Screen::Queue && !s.items.is_empty() {
-                s.screen = Screen::Done;
-                s.cursor = 0;
-            }
-        }
-        Event::Started { id, attempt } => set(s, id, |i| {
-            i.sent = 0;
-            i.state = ItemState::Uploading { attempt };
-        }),
-        Event::Progress {
-            id,
-            sent,
-            bytes_per_sec,
-            ..
-        } => set(s, id, |i| {
-            i.sent = sent;
-            i.bytes_per_sec = bytes_per_sec;
-        }),
-        Event::Retrying {
-            id, attempt, error, ..
-        } => set(s, id, |i| {
-            i.sent = 0;
-            i.bytes_per_sec = 0.0;
-            i.state = ItemState::Retrying { attempt, error };
-        }),
-        Event::Done { id, links } => set(s, id, |i| finish(i, ItemState::Done(links))),
-        Event::Skipped { id, links } => set(s, id, |i| finish(i, ItemState::Skipped(links))),
-        Event::Failed { id, error } => set(s, id, |i| finish(i, ItemState::Failed(error))),
-        Event::Cancelled { id } => set(s, id, |i| finish(i, ItemState::Cancelled)),
-        Event::Requeued { id } => set(s, id, |i| {
-            i.sent = 0;
-            i.state = ItemState::Queued;
-        }),
-    }
-}
-
-fn finish(i: &mut Item, state: ItemState) {
-    if matches!(state, ItemState::Done(_) | ItemState::Skipped(_)) {
-        i.sent = i.size;
-    }
-    i.bytes_per_sec = 0.0;
-    i.state = state;
-}
-
-fn set(s: &mut State, id: usize, f: impl FnOnce(&mut Item)) {
-    if let Some(i) = s.item_mut(id) {
-        f(i);
     }
 }
 

@@ -1,8 +1,9 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::engine::{Links, UploadError};
+use crate::engine::{Event, Links, UploadError};
 use crate::i18n::Lang;
+use crate::state::ItemState;
 
 fn state() -> State {
     State::new(Lang::En, "t".into(), 10_000_000, 4)
