@@ -50,6 +50,84 @@ pub enum Command {
     /// Import photo folders filed by the date they were taken (EXIF), into the local library or
     /// a remote site (`--to`); re-running skips what was already imported.
     Import(ImportArgs),
+    /// Upload files and folders to a site (`--url`/`--key`) or the local library, in parallel,
+    /// with retries and a resumable journal; exit code 1 if any file failed.
+    Upload(UploadArgs),
+    /// The full-screen batch uploader (queue, progress, errors, links).
+    Tui(TuiArgs),
+}
+
+/// Where a batch goes and how it is sent (`upstage upload` and `upstage tui`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct BatchArgs {
+    /// The site's base URL (or its `/api/1/upload` endpoint). Without it (and without
+    /// `upload.url` in the config), files go into the local library `upstage serve` uses.
+    #[arg(long, env = "UPSTAGE_URL")]
+    pub url: Option<String>,
+    /// The API key for `--url`.
+    #[arg(long, env = "UPSTAGE_KEY", hide_env_values = true)]
+    pub key: Option<String>,
+    /// Album: the site's encoded album id; in the local library an album name (created if missing).
+    #[arg(long)]
+    pub album: Option<String>,
+    /// Title template: `{name}`, `{ext}` and `{n}` (position in the batch) are replaced.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Comma-separated tags.
+    #[arg(long)]
+    pub tags: Option<String>,
+    /// Mark every file not safe for work.
+    #[arg(long)]
+    pub nsfw: bool,
+    /// Auto-delete after this long: seconds, or an ISO-8601 duration such as PT5M or P3D.
+    #[arg(long)]
+    pub expiration: Option<String>,
+    /// Downscale images to this width.
+    #[arg(long)]
+    pub width: Option<u32>,
+    /// Files sent at once (default 4, or `upload.concurrency` in the config).
+    #[arg(long, short = 'j')]
+    pub concurrency: Option<usize>,
+    /// Tries per file for network errors and 5xx (4xx are never retried).
+    #[arg(long, default_value_t = 4)]
+    pub tries: u32,
+    /// The batch journal (default: ~/.cache/upstage/upload-<hash of target, files, options>.tsv).
+    #[arg(long, conflicts_with = "no_journal")]
+    pub journal: Option<PathBuf>,
+    /// Do not skip files an earlier run uploaded, and record nothing.
+    #[arg(long)]
+    pub no_journal: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UploadArgs {
+    /// Files and folders (folders are walked recursively, keeping the accepted formats).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    /// One JSON object per file on stdout, then a summary object.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// `txt`: print only the URL of each uploaded file (errors go to stderr).
+    #[arg(long, value_enum)]
+    pub format: Option<UploadFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UploadFormat {
+    Txt,
+}
+
+#[derive(Debug, Args)]
+pub struct TuiArgs {
+    /// Files and folders to queue (more can be added with the file picker).
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    /// Interface language: `en` or `da` (default: from LC_ALL / LANG).
+    #[arg(long)]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -28,6 +28,8 @@ pub struct Config {
     pub stage: BTreeMap<String, toml::Table>,
     /// The HTTP adapter (`upstage serve`).
     pub server: ServerConfig,
+    /// `upstage upload` and `upstage tui`.
+    pub upload: crate::cmd::UploadSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -59,6 +61,7 @@ impl Default for Config {
                 .to_vec(),
             stage: BTreeMap::new(),
             server: ServerConfig::default(),
+            upload: Default::default(),
         }
     }
 }

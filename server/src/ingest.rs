@@ -102,3 +102,49 @@ pub async fn import_file(
         date_used: rec.date_used.as_str(),
     })
 }
+
+/// Upload one file in-process exactly as `POST /api/1/upload` with `params` would (same option
+/// rules for the caller, same pipeline, storage and row), returning the response's `image`
+/// object. The local target of the batch uploader uses it.
+pub async fn upload_file(
+    state: &AppState,
+    caller: &Caller,
+    path: &Path,
+    params: &[(&str, String)],
+) -> Result<serde_json::Value, ApiError> {
+    let p = crate::api::params::Params::from_pairs(params.iter().map(|(k, v)| (*k, v.as_str())));
+    let now = chrono::Utc::now().naive_utc();
+    let opts = crate::api::options::read(&p, caller, state, now).await?;
+    let rec = record_upload(
+        state,
+        Input::from_path(path),
+        &opts,
+        caller,
+        "local-upload",
+        None,
+    )
+    .await?;
+    let image = crate::api::build_image_json(&rec.row, &rec.tags, state, Some(&rec.token));
+    serde_json::to_value(image).map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// The user's albums as (name, encoded id), oldest first.
+pub async fn albums(state: &AppState, user_id: i64) -> anyhow::Result<Vec<(String, String)>> {
+    Ok(state
+        .db
+        .albums_of(user_id)
+        .await?
+        .into_iter()
+        .map(|a| (a.name, state.ids.encode(a.id as u64)))
+        .collect())
+}
+
+/// The encoded id of album `name` of the user, created if missing.
+pub async fn album_encoded_id(
+    state: &AppState,
+    user_id: i64,
+    name: &str,
+) -> anyhow::Result<String> {
+    let id = album_id(state, user_id, name).await?;
+    Ok(state.ids.encode(id as u64))
+}

@@ -5,10 +5,14 @@ mod keys;
 mod loadtest;
 mod process;
 mod serve;
+mod tui;
+mod upload;
 
 use std::process::ExitCode;
 
 use anyhow::Result;
+
+pub use upload::UploadSettings;
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
@@ -23,6 +27,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Keys(k) => keys::run(&cfg, k),
         Command::Loadtest(args) => loadtest::run(args),
         Command::Import(args) => import::run(cfg, args),
+        Command::Upload(args) => upload::run(cfg, args),
+        Command::Tui(args) => tui::run(cfg, args),
         Command::Doctor => {
             let frame = cfg
                 .stage_specs()?

@@ -4,7 +4,7 @@ mod base64;
 mod error;
 mod expiration;
 pub mod options;
-mod params;
+pub(crate) mod params;
 mod record;
 mod respond;
 mod response;

@@ -48,6 +48,15 @@ pub struct Params {
 }
 
 impl Params {
+    /// Parameters given directly (the in-process uploader), as if sent in a body.
+    pub(crate) fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Params {
+        let mut p = Params::default();
+        for (k, v) in pairs {
+            p.set(k.to_owned(), v.to_owned());
+        }
+        p
+    }
+
     /// The raw value, present even when empty.
     pub fn raw(&self, key: &str) -> Option<&str> {
         self.values.get(key).map(String::as_str)

@@ -4,7 +4,6 @@
 //! interrupted import resume.
 
 mod dry_run;
-mod journal;
 mod local;
 mod remote;
 mod report;
@@ -21,8 +20,8 @@ use upstage_core::collect_inputs;
 
 use crate::cli::ImportArgs;
 use crate::config::Config;
-use journal::Journal;
 use report::{Outcome, Reporter, Status};
+use upstage_tui::engine::journal::{self, Journal};
 
 /// One file to import and the argument it was found under.
 #[derive(Clone, Debug)]
@@ -230,7 +229,7 @@ async fn import_one(
         Ok(Err(e)) => return Outcome::failed(&item.path, None, format!("could not read: {e}")),
         Err(e) => return Outcome::failed(&item.path, None, e.to_string()),
     };
-    if let Some(url) = journal.done.get(&hash) {
+    if let Some(url) = journal.done.get(&hash).map(|e| &e.url) {
         return Outcome {
             path: item.path,
             sha256: Some(hash),
@@ -252,7 +251,7 @@ async fn import_one(
         c.insert(hash.clone(), item.path.clone());
     }
     match target.import(&item, bytes).await {
-        Ok(done) => match journal.record(&hash, &item.path, &done.url) {
+        Ok(done) => match journal.record(&hash, &item.path, &done.url, None) {
             Ok(()) => Outcome {
                 path: item.path,
                 sha256: Some(hash),

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use reqwest::multipart::{Form, Part};
+use upstage_tui::engine::{endpoint_of, parse_response};
 
 use super::{Done, Item};
 
@@ -18,22 +19,12 @@ pub struct Remote {
     album: Option<String>,
 }
 
-/// `https://site`, `https://site/` and `https://site/api/1/upload` all mean the same endpoint.
-pub fn endpoint_of(url: &str) -> String {
-    let base = url.trim().trim_end_matches('/');
-    if base.ends_with("/api/1/upload") {
-        base.to_owned()
-    } else {
-        format!("{base}/api/1/upload")
-    }
-}
-
 /// `~/.cache/upstage/import-<first 16 hex of sha256(endpoint)>.tsv`.
 pub fn default_journal(endpoint: &str) -> Result<PathBuf> {
     let home = std::env::var_os("HOME")
         .filter(|h| !h.is_empty())
         .context("HOME is not set: give the journal's location with --journal PATH")?;
-    let hash = super::journal::sha256_hex(endpoint.as_bytes());
+    let hash = upstage_tui::engine::journal::sha256_hex(endpoint.as_bytes());
     Ok(PathBuf::from(home)
         .join(".cache/upstage")
         .join(format!("import-{}.tsv", &hash[..16])))
@@ -100,7 +91,7 @@ impl Remote {
                     continue;
                 }
             };
-            let status = resp.status();
+            let status = resp.status().as_u16();
             let date_used = resp
                 .headers()
                 .get("x-upstage-date-source")
@@ -113,20 +104,17 @@ impl Remote {
                     continue;
                 }
             };
-            let json: Option<serde_json::Value> = serde_json::from_str(&body).ok();
-            if status.is_server_error() {
-                last = format!("HTTP {status}: {}", message(json.as_ref(), &body));
-                continue;
-            }
-            if !status.is_success() {
-                return Err(format!("HTTP {status}: {}", message(json.as_ref(), &body)));
-            }
-            let image = json
-                .as_ref()
-                .and_then(|j| j.get("image"))
-                .ok_or_else(|| format!("unexpected response: {}", snippet(&body)))?;
+            // The same reading of answers as the batch uploader: 5xx retried, 4xx final.
+            let image = match parse_response(status, &body) {
+                Ok(image) => image,
+                Err(e) if e.retryable() => {
+                    last = e.to_string();
+                    continue;
+                }
+                Err(e) => return Err(e.to_string()),
+            };
             let text = |k: &str| image.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-            let url = text("url").ok_or_else(|| format!("no image.url in {}", snippet(&body)))?;
+            let url = text("url").ok_or_else(|| "the response has no image.url".to_owned())?;
             return Ok(Done {
                 url,
                 url_viewer: text("url_viewer"),
@@ -135,32 +123,5 @@ impl Remote {
             });
         }
         Err(format!("{last} (gave up after {TRIES} tries)"))
-    }
-}
-
-fn message(json: Option<&serde_json::Value>, body: &str) -> String {
-    json.and_then(|j| j.pointer("/error/message"))
-        .and_then(|m| m.as_str())
-        .map(str::to_owned)
-        .unwrap_or_else(|| snippet(body))
-}
-
-fn snippet(body: &str) -> String {
-    let s: String = body.chars().take(200).collect();
-    s.trim().to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn endpoints() {
-        assert_eq!(endpoint_of("http://h:1"), "http://h:1/api/1/upload");
-        assert_eq!(endpoint_of("http://h:1/"), "http://h:1/api/1/upload");
-        assert_eq!(
-            endpoint_of("https://h/x/api/1/upload/"),
-            "https://h/x/api/1/upload"
-        );
     }
 }

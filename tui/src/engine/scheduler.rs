@@ -1,0 +1,253 @@
+//! The queue: which file goes next, how many run at once, pause, cancel and retry. It owns every
+//! item's state; workers only report progress and their outcome.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, watch};
+use tokio::task::AbortHandle;
+
+use super::worker::{self, Job, Outcome};
+use super::{check, Backoff, BatchOptions, Command, Event, ItemId, Journal, Target};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    Queued,
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+    Refused,
+}
+
+pub(super) struct Scheduler {
+    pub target: Arc<Target>,
+    pub journal: Option<Arc<Journal>>,
+    pub backoff: Backoff,
+    pub max_bytes: u64,
+    pub workers: usize,
+    pub events: mpsc::UnboundedSender<Event>,
+    items: Vec<(PathBuf, Status)>,
+    pending: VecDeque<ItemId>,
+    running: HashMap<ItemId, AbortHandle>,
+    options: Option<Arc<BatchOptions>>,
+    paused: watch::Sender<bool>,
+    idle_sent: bool,
+}
+
+impl Scheduler {
+    pub fn new(
+        target: Arc<Target>,
+        journal: Option<Arc<Journal>>,
+        backoff: Backoff,
+        max_bytes: u64,
+        workers: usize,
+        events: mpsc::UnboundedSender<Event>,
+    ) -> Scheduler {
+        Scheduler {
+            target,
+            journal,
+            backoff,
+            max_bytes,
+            workers: workers.clamp(1, super::MAX_WORKERS),
+            events,
+            items: Vec::new(),
+            pending: VecDeque::new(),
+            running: HashMap::new(),
+            options: None,
+            paused: watch::channel(false).0,
+            idle_sent: false,
+        }
+    }
+
+    pub async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
+        let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(ItemId, Outcome)>();
+        let mut open = true;
+        loop {
+            self.fill(&done_tx);
+            self.maybe_idle();
+            if !open
+                && self.running.is_empty()
+                && (self.pending.is_empty() || self.options.is_none())
+            {
+                break;
+            }
+            tokio::select! {
+                cmd = commands.recv(), if open => match cmd {
+                    Some(c) => self.command(c).await,
+                    None => open = false,
+                },
+                Some((id, outcome)) = done_rx.recv() => self.finished(id, outcome),
+            }
+        }
+    }
+
+    fn emit(&self, e: Event) {
+        let _ = self.events.send(e);
+    }
+
+    fn set(&mut self, id: ItemId, s: Status) {
+        if let Some(item) = self.items.get_mut(id) {
+            item.1 = s;
+        }
+    }
+
+    fn status(&self, id: ItemId) -> Option<Status> {
+        self.items.get(id).map(|i| i.1)
+    }
+
+    fn queue(&mut self, id: ItemId) {
+        self.set(id, Status::Queued);
+        self.pending.push_back(id);
+        self.idle_sent = false;
+    }
+
+    async fn command(&mut self, c: Command) {
+        match c {
+            Command::Add(paths) => self.add(paths).await,
+            Command::Start(opts) => {
+                self.options = Some(Arc::new(opts));
+                self.idle_sent = false;
+            }
+            Command::SetWorkers(n) => {
+                self.workers = n.clamp(1, super::MAX_WORKERS);
+                self.emit(Event::Workers(self.workers));
+            }
+            Command::Pause | Command::Resume => {
+                let p = matches!(c, Command::Pause);
+                self.paused.send_replace(p);
+                self.emit(Event::Paused(p));
+            }
+            Command::Cancel(id) => self.cancel(id),
+            Command::Drain => {
+                for id in std::mem::take(&mut self.pending) {
+                    self.set(id, Status::Cancelled);
+                    self.emit(Event::Cancelled { id });
+                }
+            }
+            Command::Retry(id) => self.retry(id, &[Status::Failed, Status::Cancelled]),
+            Command::RetryFailed => self.retry_where(&[Status::Failed]),
+            Command::RetryAll => self.retry_where(&[Status::Failed, Status::Cancelled]),
+        }
+    }
+
+    async fn add(&mut self, paths: Vec<PathBuf>) {
+        let max = self.max_bytes;
+        let checked = tokio::task::spawn_blocking(move || {
+            paths
+                .into_iter()
+                .map(|p| {
+                    let (size, refused) = check::check(&p, max);
+                    (p, size, refused)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        for (path, size, refused) in checked {
+            let id = self.items.len();
+            let ok = refused.is_none();
+            self.items.push((path.clone(), Status::Refused));
+            self.emit(Event::Added {
+                id,
+                path,
+                size,
+                refused,
+            });
+            if ok {
+                self.queue(id);
+            }
+        }
+    }
+
+    fn cancel(&mut self, id: ItemId) {
+        match self.status(id) {
+            Some(Status::Running) => {
+                if let Some(h) = self.running.remove(&id) {
+                    h.abort();
+                }
+            }
+            Some(Status::Queued) => self.pending.retain(|p| *p != id),
+            _ => return,
+        }
+        self.set(id, Status::Cancelled);
+        self.emit(Event::Cancelled { id });
+    }
+
+    fn retry(&mut self, id: ItemId, from: &[Status]) {
+        if self.status(id).is_some_and(|s| from.contains(&s)) {
+            self.queue(id);
+            self.emit(Event::Requeued { id });
+        }
+    }
+
+    fn retry_where(&mut self, from: &[Status]) {
+        for id in 0..self.items.len() {
+            self.retry(id, from);
+        }
+    }
+
+    fn fill(&mut self, done: &mpsc::UnboundedSender<(ItemId, Outcome)>) {
+        let Some(options) = self.options.clone() else {
+            return;
+        };
+        while self.running.len() < self.workers && !*self.paused.borrow() {
+            let Some(id) = self.pending.pop_front() else {
+                break;
+            };
+            let Some((path, _)) = self.items.get(id).cloned() else {
+                continue;
+            };
+            self.set(id, Status::Running);
+            let job = Job {
+                id,
+                path,
+                options: options.clone(),
+                target: self.target.clone(),
+                journal: self.journal.clone(),
+                backoff: self.backoff,
+                paused: self.paused.subscribe(),
+                events: self.events.clone(),
+            };
+            let done = done.clone();
+            let handle = tokio::spawn(async move {
+                let outcome = worker::run(job).await;
+                let _ = done.send((id, outcome));
+            });
+            self.running.insert(id, handle.abort_handle());
+        }
+    }
+
+    fn finished(&mut self, id: ItemId, outcome: Outcome) {
+        // A file cancelled after its result was sent: the cancel stands.
+        if self.running.remove(&id).is_none() {
+            return;
+        }
+        match outcome {
+            Ok((links, skipped)) => {
+                self.set(id, Status::Done);
+                self.emit(if skipped {
+                    Event::Skipped { id, links }
+                } else {
+                    Event::Done { id, links }
+                });
+            }
+            Err(error) => {
+                self.set(id, Status::Failed);
+                self.emit(Event::Failed { id, error });
+            }
+        }
+    }
+
+    fn maybe_idle(&mut self) {
+        if self.options.is_some()
+            && !self.idle_sent
+            && self.running.is_empty()
+            && self.pending.is_empty()
+        {
+            self.idle_sent = true;
+            self.emit(Event::Idle);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! Where a batch goes: a remote site or the local library.
+
+use std::path::Path;
+
+use tokio::sync::watch;
+
+use super::body::OnProgress;
+use super::local::Local;
+use super::remote::Remote;
+use super::UploadError;
+
+pub enum Target {
+    Remote(Remote),
+    Local(Local),
+}
+
+impl Target {
+    /// A stable name for the target: the endpoint, or `local:<data dir>`.
+    pub fn describe(&self, data_dir: &Path) -> String {
+        match self {
+            Target::Remote(r) => r.endpoint().to_owned(),
+            Target::Local(_) => format!("local:{}", data_dir.display()),
+        }
+    }
+
+    /// One try at one file. The local target has no wire to measure: it reports the whole file
+    /// once stored.
+    pub async fn send(
+        &self,
+        path: &Path,
+        mut params: Vec<(&'static str, String)>,
+        paused: watch::Receiver<bool>,
+        on_progress: OnProgress,
+    ) -> Result<serde_json::Value, UploadError> {
+        match self {
+            Target::Remote(r) => r.send(path, &params, paused, on_progress).await,
+            Target::Local(l) => {
+                // Locally an album is named; the API parameter wants its encoded id.
+                if let Some(slot) = params.iter_mut().find(|(k, _)| *k == "album_id") {
+                    slot.1 = l.album_param(&slot.1).await?;
+                }
+                let image = l.send(path, &params).await?;
+                let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                on_progress(len, 0.0);
+                Ok(image)
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! The batch uploader: [`engine`] (shared with `upstage upload`) and the full-screen terminal UI
+//! built on it — plain [`state`], [`action`]s applied by [`update::update`], [`render::render`]
+//! reading the state, and [`app`] running the loop.
+
+pub mod action;
+pub mod app;
+mod apply;
+pub mod clipboard;
+pub mod engine;
+pub mod export;
+pub mod i18n;
+pub mod keys;
+pub mod picker;
+pub mod render;
+pub mod state;
+pub mod update;

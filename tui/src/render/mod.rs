@@ -1,0 +1,34 @@
+//! `render(state, frame)`: draws the state; reads it, never changes it. Every screen fits 80×24
+//! and grows with the terminal.
+
+mod done;
+mod errors;
+pub mod fmt;
+mod footer;
+mod header;
+mod options;
+mod picker;
+mod queue;
+
+use ratatui::layout::{Constraint, Layout};
+use ratatui::Frame;
+
+use crate::state::{Screen, State};
+
+pub fn render(s: &State, f: &mut Frame) {
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Min(3),
+        Constraint::Length(2),
+    ])
+    .areas(f.area());
+    header::render(s, f, head);
+    match s.screen {
+        Screen::Queue => queue::render(s, f, body),
+        Screen::Options => options::render(s, f, body),
+        Screen::Picker => picker::render(s, f, body),
+        Screen::Errors => errors::render(s, f, body),
+        Screen::Done => done::render(s, f, body),
+    }
+    footer::render(s, f, foot);
+}

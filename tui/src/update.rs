@@ -1,0 +1,256 @@
+//! `update(state, action)`: the only place the state changes. It does no I/O: what needs doing
+//! outside comes back as [`Effect`]s.
+
+use crate::action::{Action, Effect};
+use crate::engine::Command;
+use crate::export;
+use crate::state::{LinkFormat, Screen, State, FIELDS};
+
+pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
+    match a {
+        Action::Engine(ev) => {
+            crate::apply::engine_event(s, ev);
+            vec![]
+        }
+        Action::Up => {
+            move_cursor(s, -1);
+            vec![]
+        }
+        Action::Down => {
+            move_cursor(s, 1);
+            vec![]
+        }
+        Action::Left | Action::Right => {
+            let step = if a == Action::Left { -1 } else { 1 };
+            match s.screen {
+                Screen::Done => s.link_format = cycle(&LinkFormat::ALL, s.link_format, step),
+                Screen::Options if s.field == 0 && !s.albums.is_empty() => {
+                    let names: Vec<String> = s.albums.iter().map(|a| a.0.clone()).collect();
+                    let at = names.iter().position(|n| *n == s.options.album);
+                    let next = match at {
+                        Some(i) => (i as isize + step).rem_euclid(names.len() as isize) as usize,
+                        None => 0,
+                    };
+                    s.options.album = names[next].clone();
+                }
+                _ => {}
+            }
+            vec![]
+        }
+        Action::Start => start(s),
+        Action::TogglePause => {
+            let c = if s.paused {
+                Command::Resume
+            } else {
+                Command::Pause
+            };
+            vec![Effect::Engine(c)]
+        }
+        Action::MoreWorkers => vec![Effect::Engine(Command::SetWorkers(s.workers + 1))],
+        Action::FewerWorkers => vec![Effect::Engine(Command::SetWorkers(
+            s.workers.saturating_sub(1).max(1),
+        ))],
+        Action::Cancel => selected_id(s)
+            .map(|id| vec![Effect::Engine(Command::Cancel(id))])
+            .unwrap_or_default(),
+        Action::Retry => selected_id(s)
+            .map(|id| {
+                s.idle = false;
+                vec![Effect::Engine(Command::Retry(id))]
+            })
+            .unwrap_or_default(),
+        Action::RetryFailed | Action::RetryAll => {
+            s.idle = false;
+            s.screen = Screen::Queue;
+            let c = if a == Action::RetryAll {
+                Command::RetryAll
+            } else {
+                Command::RetryFailed
+            };
+            vec![Effect::Engine(c)]
+        }
+        Action::Show(screen) => {
+            s.screen = screen;
+            s.cursor = 0;
+            if screen == Screen::Picker && s.picker.entries.is_empty() {
+                return vec![Effect::ListDir(s.picker.dir.clone())];
+            }
+            vec![]
+        }
+        Action::Back => {
+            s.screen = Screen::Queue;
+            s.cursor = 0;
+            vec![]
+        }
+        Action::Quit => {
+            s.quit = true;
+            vec![]
+        }
+        Action::CopyLinks => {
+            s.flash = Some(s.lang.t().copied.to_owned());
+            vec![Effect::Copy(export::as_text(s, s.link_format))]
+        }
+        Action::SaveJson => vec![Effect::Save {
+            path: "upstage-links.json".into(),
+            contents: export::as_json(s),
+        }],
+        Action::SaveCsv => vec![Effect::Save {
+            path: "upstage-links.csv".into(),
+            contents: export::as_csv(s),
+        }],
+        Action::Input(c) => {
+            let digits_only = s.field == 5;
+            if let Some(text) = field_text(s) {
+                if !digits_only || c.is_ascii_digit() {
+                    text.push(c);
+                }
+            }
+            vec![]
+        }
+        Action::Backspace => {
+            if s.screen == Screen::Picker {
+                let up = s.picker.dir.parent().map(|p| p.to_path_buf());
+                return up.map(|p| vec![Effect::ListDir(p)]).unwrap_or_default();
+            }
+            if let Some(text) = field_text(s) {
+                text.pop();
+            }
+            vec![]
+        }
+        Action::Toggle => {
+            match s.screen {
+                Screen::Options if s.field == 3 => s.options.nsfw = !s.options.nsfw,
+                Screen::Picker => toggle_picked(s),
+                _ => {}
+            }
+            vec![]
+        }
+        Action::Enter => enter(s),
+        Action::AddPicked => {
+            let mut paths: Vec<_> = std::mem::take(&mut s.picker.selected).into_iter().collect();
+            if paths.is_empty() {
+                if let Some(e) = s.picker.entries.get(s.picker.cursor) {
+                    paths.push(s.picker.dir.join(&e.name));
+                }
+            }
+            s.screen = Screen::Queue;
+            if paths.is_empty() {
+                return vec![];
+            }
+            s.idle = false;
+            vec![Effect::Add(paths)]
+        }
+        Action::Listed { dir, entries } => {
+            s.picker.cursor = 0;
+            match entries {
+                Ok(e) => {
+                    s.picker.dir = dir;
+                    s.picker.entries = e;
+                    s.picker.error = None;
+                }
+                Err(why) => s.picker.error = Some(why),
+            }
+            vec![]
+        }
+        Action::Flash(text) => {
+            s.flash = Some(text);
+            vec![]
+        }
+    }
+}
+
+fn cycle<T: Copy + PartialEq>(all: &[T], now: T, step: isize) -> T {
+    let i = all.iter().position(|x| *x == now).unwrap_or(0) as isize;
+    all[(i + step).rem_euclid(all.len() as isize) as usize]
+}
+
+fn start(s: &mut State) -> Vec<Effect> {
+    if s.started {
+        return vec![];
+    }
+    if let Err(why) = s.options.validate() {
+        s.flash = Some(why);
+        s.screen = Screen::Options;
+        return vec![];
+    }
+    s.started = true;
+    s.idle = false;
+    s.screen = Screen::Queue;
+    vec![Effect::Engine(Command::Start(s.options.clone()))]
+}
+
+fn enter(s: &mut State) -> Vec<Effect> {
+    match s.screen {
+        Screen::Options => {
+            s.screen = Screen::Queue;
+            vec![]
+        }
+        Screen::Picker => match s.picker.entries.get(s.picker.cursor) {
+            Some(e) if e.is_dir => vec![Effect::ListDir(s.picker.dir.join(&e.name))],
+            Some(_) => {
+                toggle_picked(s);
+                vec![]
+            }
+            None => vec![],
+        },
+        _ => vec![],
+    }
+}
+
+fn toggle_picked(s: &mut State) {
+    if let Some(e) = s.picker.entries.get(s.picker.cursor).filter(|e| !e.is_dir) {
+        let p = s.picker.dir.join(&e.name);
+        if !s.picker.selected.remove(&p) {
+            s.picker.selected.insert(p);
+        }
+    }
+}
+
+fn field_text(s: &mut State) -> Option<&mut String> {
+    if s.screen != Screen::Options {
+        return None;
+    }
+    let o = &mut s.options;
+    match s.field {
+        0 => Some(&mut o.album),
+        1 => Some(&mut o.title),
+        2 => Some(&mut o.tags),
+        4 => Some(&mut o.expiration),
+        5 => Some(&mut o.width),
+        _ => None,
+    }
+}
+
+fn move_cursor(s: &mut State, step: isize) {
+    let (pos, len) = match s.screen {
+        Screen::Options => (&mut s.field, FIELDS),
+        Screen::Picker => (&mut s.picker.cursor, s.picker.entries.len()),
+        Screen::Errors => (
+            &mut s.cursor,
+            s.items.iter().filter(|i| i.state.error().is_some()).count(),
+        ),
+        Screen::Done => (
+            &mut s.cursor,
+            s.items.iter().filter(|i| i.state.links().is_some()).count(),
+        ),
+        Screen::Queue => (&mut s.cursor, s.items.len()),
+    };
+    if len == 0 {
+        *pos = 0;
+        return;
+    }
+    *pos = (*pos as isize + step).clamp(0, len as isize - 1) as usize;
+}
+
+/// The item under the cursor of the queue or the error report.
+fn selected_id(s: &State) -> Option<usize> {
+    match s.screen {
+        Screen::Errors => s.errors().get(s.cursor).map(|i| i.id),
+        Screen::Queue => s.items.get(s.cursor).map(|i| i.id),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;
