@@ -24,6 +24,10 @@ pub struct GlobalArgs {
     /// Largest accepted file in bytes.
     #[arg(long, global = true)]
     pub max_bytes: Option<u64>,
+    /// A directory of plugin libraries (repeatable); searched before `UPSTAGE_PLUGIN_PATH` and
+    /// `<data_dir>/plugins`.
+    #[arg(long = "plugin-dir", global = true)]
+    pub plugin_dir: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,6 +54,19 @@ pub enum Command {
     /// Import photo folders filed by the date they were taken (EXIF), into the local library or
     /// a remote site (`--to`); re-running skips what was already imported.
     Import(ImportArgs),
+    /// Third-party plugins (storage backends and stages loaded from libraries).
+    #[command(subcommand)]
+    Plugins(PluginsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// Every library on the plugin search path: name, version, kind, path and load status.
+    List {
+        /// One JSON object per library.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -28,6 +28,10 @@ pub struct Config {
     pub stage: BTreeMap<String, toml::Table>,
     /// The HTTP adapter (`upstage serve`).
     pub server: ServerConfig,
+    /// Extra plugin directories (`--plugin-dir`), searched first.
+    pub plugin_dirs: Vec<PathBuf>,
+    /// The plugin allow-list: `[plugins.NAME] enabled = true, config = { … }`.
+    pub plugins: BTreeMap<String, crate::plugins::PluginTable>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -59,6 +63,8 @@ impl Default for Config {
                 .to_vec(),
             stage: BTreeMap::new(),
             server: ServerConfig::default(),
+            plugin_dirs: Vec::new(),
+            plugins: BTreeMap::new(),
         }
     }
 }
@@ -70,6 +76,8 @@ struct Overrides {
     workers: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     limits: Option<LimitOverrides>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plugin_dirs: Option<Vec<PathBuf>>,
 }
 
 #[derive(Serialize)]
@@ -100,6 +108,7 @@ impl Config {
         let overrides = Overrides {
             workers: args.workers,
             limits: args.max_bytes.map(|max_bytes| LimitOverrides { max_bytes }),
+            plugin_dirs: (!args.plugin_dir.is_empty()).then(|| args.plugin_dir.clone()),
         };
         fig = fig.merge(Serialized::defaults(overrides));
         let cfg: Config = fig.extract().context("invalid configuration")?;
@@ -150,7 +159,8 @@ impl Config {
     }
 
     pub fn build_pipeline(&self) -> Result<Pipeline> {
-        let registry = crate::builtins::registry()?;
+        let mut registry = crate::builtins::registry()?;
+        crate::plugins::register_stages(self, &mut registry)?;
         let stages = registry.build(&self.stage_specs()?)?;
         Ok(Pipeline::new(stages, self.limits))
     }
