@@ -76,15 +76,15 @@ async fn uploads_are_watermarked_and_stored_by_plugins_and_crashes_stay_containe
     let s = &p.server;
 
     // A PNG is re-encoded losslessly, so the stored main file can be checked pixel by pixel.
-    let png = common::png(640, 480);
+    let png = common::png(900, 600);
     let (status, body) = upload(s, png.clone(), "beach.png").await;
     assert_eq!(status, 200, "{body}");
     let img = &body["image"];
     let main = fetch(img["image"]["url"].as_str().unwrap()).await;
     let mut want = image::load_from_memory(&png).unwrap().to_rgba8();
-    assert!(watermark::draw(&mut want, 640, 480, &watermark::Options::default()));
+    assert!(watermark::draw(&mut want, 900, 600, &watermark::Options::default()));
     let got = image::load_from_memory(&main).unwrap().to_rgba8();
-    assert_eq!(got.dimensions(), (640, 480));
+    assert_eq!(got.dimensions(), (900, 600));
     assert!(got.as_raw() == want.as_raw(), "stored main file is the watermarked image");
 
     // Every file the response points at is a blob at its sha256 address in the plugin's store.
@@ -100,7 +100,7 @@ async fn uploads_are_watermarked_and_stored_by_plugins_and_crashes_stay_containe
     assert_eq!(status, 500, "{body}");
     let msg = body["error"]["message"].as_str().unwrap_or_default();
     assert!(msg.contains("deliberate failure on please-fail.png"), "{body}");
-    let (status, _) = upload(s, common::png(300, 200), "after-failure.png").await;
+    let (status, _) = upload(s, common::png(300, 200), "afterwards.png").await;
     assert_eq!(status, 200, "a failed item does not disable the plugin");
 
     // A panic fails its item with a clear error; the server keeps serving.
