@@ -36,7 +36,10 @@ struct Setup {
 fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let plugins = dir.path().join("plugins");
-    dylibs::install(&plugins, &["cas_store", "watermark", "misbehave", "wrong_abi"]);
+    dylibs::install(
+        &plugins,
+        &["cas_store", "watermark", "misbehave", "wrong_abi"],
+    );
     std::fs::write(plugins.join(dylibs::lib_file("junk")), "not a library").unwrap();
     if let Some(sys) = dylibs::system_library() {
         std::fs::copy(sys, plugins.join(dylibs::lib_file("m"))).unwrap();
@@ -68,7 +71,11 @@ fn write_config(s: &Setup, pipeline: &str, extra: &str) -> PathBuf {
 fn png(w: u32, h: u32, seed: u32) -> Vec<u8> {
     common::encode(
         &RgbImage::from_fn(w, h, |x, y| {
-            image::Rgb([(x * seed % 200) as u8, (y % 200) as u8, (seed * 9 % 200) as u8])
+            image::Rgb([
+                (x * seed % 200) as u8,
+                (y % 200) as u8,
+                (seed * 9 % 200) as u8,
+            ])
         }),
         ImageFormat::Png,
     )
@@ -77,7 +84,11 @@ fn png(w: u32, h: u32, seed: u32) -> Vec<u8> {
 #[test]
 fn process_stores_watermarked_files_in_the_plugin_store() {
     let s = setup();
-    let config = write_config(&s, r#""exif", "watermark", "resize", "medium", "thumbnail""#, "");
+    let config = write_config(
+        &s,
+        r#""exif", "watermark", "resize", "medium", "thumbnail""#,
+        "",
+    );
     let inputs = s.dir.path().join("in");
     std::fs::create_dir_all(&inputs).unwrap();
     let mut originals = Vec::new();
@@ -123,14 +134,21 @@ fn process_stores_watermarked_files_in_the_plugin_store() {
         let (w, h) = want.dimensions();
         assert!(watermark::draw(&mut want, w, h, &opts));
         let got = image::load_from_memory(&stored).unwrap().to_rgba8();
-        assert!(got.as_raw() == want.as_raw(), "{file}: stored file is the watermarked image");
+        assert!(
+            got.as_raw() == want.as_raw(),
+            "{file}: stored file is the watermarked image"
+        );
         let green = got.pixels().filter(|p| p.0[..3] == [0, 255, 0]).count();
         assert!(green > 100, "{file}: only {green} watermark pixels");
         checked += 1;
     }
     assert_eq!(checked, 6);
     assert!(
-        !s.dir.path().join("data").exists() || std::fs::read_dir(s.dir.path().join("data")).unwrap().next().is_none(),
+        !s.dir.path().join("data").exists()
+            || std::fs::read_dir(s.dir.path().join("data"))
+                .unwrap()
+                .next()
+                .is_none(),
         "nothing went to local storage"
     );
 }
@@ -138,7 +156,11 @@ fn process_stores_watermarked_files_in_the_plugin_store() {
 #[test]
 fn plugins_list_shows_loaded_disabled_and_broken_libraries() {
     let s = setup();
-    let config = write_config(&s, r#""exif""#, "[plugins.wrong-abi]\n[plugins.junk]\n[plugins.m]\n");
+    let config = write_config(
+        &s,
+        r#""exif""#,
+        "[plugins.wrong-abi]\n[plugins.junk]\n[plugins.m]\n",
+    );
     let args = [
         "--config",
         config.to_str().unwrap(),
@@ -148,24 +170,46 @@ fn plugins_list_shows_loaded_disabled_and_broken_libraries() {
         "list",
     ];
     let (code, out, err) = upstage(&[&args[..], &["--json"]].concat(), s.dir.path());
-    assert_eq!(code, 1, "enabled broken plugins make the listing fail\n{out}\n{err}");
-    let rows: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(
+        code, 1,
+        "enabled broken plugins make the listing fail\n{out}\n{err}"
+    );
+    let rows: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let row = |file: &str| {
         rows.iter()
-            .find(|r| r["path"].as_str().unwrap().ends_with(&dylibs::lib_file(file)))
+            .find(|r| {
+                r["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&dylibs::lib_file(file))
+            })
             .unwrap_or_else(|| panic!("{file} not listed: {out}"))
     };
     let cas = row("cas_store");
     assert_eq!(
         (&cas["name"], &cas["kind"], &cas["status"], &cas["version"]),
-        (&Value::from("cas-store"), &Value::from("storage"), &Value::from("loaded"), &Value::from(env!("CARGO_PKG_VERSION")))
+        (
+            &Value::from("cas-store"),
+            &Value::from("storage"),
+            &Value::from("loaded"),
+            &Value::from(env!("CARGO_PKG_VERSION"))
+        )
     );
     assert_eq!(row("watermark")["kind"], "stage");
     assert_eq!(row("misbehave")["status"], "disabled");
     assert_eq!(row("misbehave")["name"], "misbehave");
     let wrong = row("wrong_abi");
-    assert_eq!((&wrong["status"], &wrong["code"]), (&Value::from("error"), &Value::from("abi_mismatch")));
-    assert!(wrong["error"].as_str().unwrap().contains("ABI version 2, this upstage supports version 1"));
+    assert_eq!(
+        (&wrong["status"], &wrong["code"]),
+        (&Value::from("error"), &Value::from("abi_mismatch"))
+    );
+    assert!(wrong["error"]
+        .as_str()
+        .unwrap()
+        .contains("ABI version 2, this upstage supports version 1"));
     assert_eq!(row("junk")["code"], "open_failed");
     if dylibs::system_library().is_some() {
         assert_eq!(row("m")["code"], "not_a_plugin");
@@ -173,7 +217,10 @@ fn plugins_list_shows_loaded_disabled_and_broken_libraries() {
 
     let (_, human, _) = upstage(&args, s.dir.path());
     assert!(human.contains("search path: "), "{human}");
-    assert!(human.contains("cas-store") && human.contains("not an Upstage plugin"), "{human}");
+    assert!(
+        human.contains("cas-store") && human.contains("not an Upstage plugin"),
+        "{human}"
+    );
 }
 
 #[test]
@@ -181,27 +228,52 @@ fn a_pipeline_naming_a_broken_plugin_fails_with_its_load_error() {
     let s = setup();
     let config = write_config(&s, r#""exif", "wrong-abi""#, "[plugins.wrong-abi]\n");
     let (code, _, err) = upstage(
-        &["--config", config.to_str().unwrap(), "--plugin-dir", s.plugins.to_str().unwrap(),
-          "process", s.dir.path().to_str().unwrap()],
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--plugin-dir",
+            s.plugins.to_str().unwrap(),
+            "process",
+            s.dir.path().to_str().unwrap(),
+        ],
         s.dir.path(),
     );
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("pipeline stage 'wrong-abi'") && err.contains("ABI version 2"), "{err}");
+    assert!(
+        err.contains("pipeline stage 'wrong-abi'") && err.contains("ABI version 2"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_panicking_stage_fails_its_item_not_the_process() {
     let s = setup();
-    let config = write_config(&s, r#""exif", "misbehave", "thumbnail""#, "[plugins.misbehave]\n");
+    let config = write_config(
+        &s,
+        r#""exif", "misbehave", "thumbnail""#,
+        "[plugins.misbehave]\n",
+    );
     let inputs = s.dir.path().join("in");
     std::fs::create_dir_all(&inputs).unwrap();
     std::fs::write(inputs.join("a-panic.png"), png(100, 80, 3)).unwrap();
     let (code, out, err) = upstage(
-        &["--config", config.to_str().unwrap(), "--plugin-dir", s.plugins.to_str().unwrap(),
-          "--workers", "1", "process", "--json", inputs.to_str().unwrap()],
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--plugin-dir",
+            s.plugins.to_str().unwrap(),
+            "--workers",
+            "1",
+            "process",
+            "--json",
+            inputs.to_str().unwrap(),
+        ],
         s.dir.path(),
     );
-    assert_eq!(code, 1, "items failed, the process exits normally\n{out}\n{err}");
+    assert_eq!(
+        code, 1,
+        "items failed, the process exits normally\n{out}\n{err}"
+    );
     let line: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     assert_eq!(line["ok"], false);
     assert_eq!(line["error"]["code"], "stage_panicked");

@@ -39,8 +39,15 @@ async fn start() -> Plugged {
     let catalog = Catalog::scan(&search, &allow, ScanMode::Enabled);
     let mut registry = upstage_builtins::registry().unwrap();
     catalog.register_stages(&mut registry).unwrap();
-    let specs = ["exif", "misbehave", "watermark", "resize", "medium", "thumbnail"]
-        .map(StageSpec::named);
+    let specs = [
+        "exif",
+        "misbehave",
+        "watermark",
+        "resize",
+        "medium",
+        "thumbnail",
+    ]
+    .map(StageSpec::named);
     let pipeline = Pipeline::new(registry.build(&specs).unwrap(), Limits::default());
     let storage = Arc::new(catalog.storage("cas-store").unwrap());
     Plugged {
@@ -51,8 +58,8 @@ async fn start() -> Plugged {
 }
 
 async fn upload(s: &common::TestServer, bytes: Vec<u8>, name: &str) -> (u16, Value) {
-    let form = reqwest::multipart::Form::new()
-        .part("source", common::file_part(bytes, name, "image/png"));
+    let form =
+        reqwest::multipart::Form::new().part("source", common::file_part(bytes, name, "image/png"));
     let r = common::client()
         .post(s.endpoint())
         .header("X-API-Key", &s.admin_key)
@@ -82,24 +89,39 @@ async fn uploads_are_watermarked_and_stored_by_plugins_and_crashes_stay_containe
     let img = &body["image"];
     let main = fetch(img["image"]["url"].as_str().unwrap()).await;
     let mut want = image::load_from_memory(&png).unwrap().to_rgba8();
-    assert!(watermark::draw(&mut want, 900, 600, &watermark::Options::default()));
+    assert!(watermark::draw(
+        &mut want,
+        900,
+        600,
+        &watermark::Options::default()
+    ));
     let got = image::load_from_memory(&main).unwrap().to_rgba8();
     assert_eq!(got.dimensions(), (900, 600));
-    assert!(got.as_raw() == want.as_raw(), "stored main file is the watermarked image");
+    assert!(
+        got.as_raw() == want.as_raw(),
+        "stored main file is the watermarked image"
+    );
 
     // Every file the response points at is a blob at its sha256 address in the plugin's store.
     for key in ["image", "thumb", "medium"] {
         let bytes = fetch(img[key]["url"].as_str().unwrap()).await;
         let h = hex::encode(Sha256::digest(&bytes));
         let blob = p.store_root.path().join(cas_store::object_path(&h));
-        assert_eq!(std::fs::read(&blob).unwrap(), bytes, "{key} in the cas store");
+        assert_eq!(
+            std::fs::read(&blob).unwrap(),
+            bytes,
+            "{key} in the cas store"
+        );
     }
 
     // A stage error fails that item only, with the plugin's message.
     let (status, body) = upload(s, common::png(64, 64), "please-fail.png").await;
     assert_eq!(status, 500, "{body}");
     let msg = body["error"]["message"].as_str().unwrap_or_default();
-    assert!(msg.contains("deliberate failure on please-fail.png"), "{body}");
+    assert!(
+        msg.contains("deliberate failure on please-fail.png"),
+        "{body}"
+    );
     let (status, _) = upload(s, common::png(300, 200), "afterwards.png").await;
     assert_eq!(status, 200, "a failed item does not disable the plugin");
 
@@ -107,7 +129,10 @@ async fn uploads_are_watermarked_and_stored_by_plugins_and_crashes_stay_containe
     let (status, body) = upload(s, common::png(64, 64), "panic.png").await;
     assert_eq!(status, 500, "{body}");
     let msg = body["error"]["message"].as_str().unwrap_or_default();
-    assert!(msg.contains("panicked") && msg.contains("deliberate panic"), "{body}");
+    assert!(
+        msg.contains("panicked") && msg.contains("deliberate panic"),
+        "{body}"
+    );
     assert_eq!(fetch(img["image"]["url"].as_str().unwrap()).await, main);
     // The crashed instance refuses further items, clearly, instead of running in a bad state.
     let (status, body) = upload(s, common::png(64, 64), "next.png").await;

@@ -99,10 +99,7 @@ impl Catalog {
                 status,
             });
         }
-        let found: Vec<String> = entries
-            .iter()
-            .map(|e| candidate_id(&e.path))
-            .collect();
+        let found: Vec<String> = entries.iter().map(|e| candidate_id(&e.path)).collect();
         let missing = enabled
             .iter()
             .filter(|(id, _)| !found.contains(id))

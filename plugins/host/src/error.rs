@@ -36,7 +36,9 @@ pub enum LoadError {
     },
     #[error("plugin '{name}' is also provided by {}; this copy is ignored", first.display())]
     Duplicate { name: String, first: PathBuf },
-    #[error("plugin '{name}' is enabled in [plugins] but no library for it was found in: {searched}")]
+    #[error(
+        "plugin '{name}' is enabled in [plugins] but no library for it was found in: {searched}"
+    )]
     Missing { name: String, searched: String },
     #[error("plugin '{name}' is not enabled: add [plugins.{name}] to upstage.toml")]
     NotEnabled { name: String },

@@ -46,7 +46,9 @@ pub struct PluginLibrary {
 
 impl std::fmt::Debug for PluginLibrary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PluginLibrary").field("info", &self.info).finish()
+        f.debug_struct("PluginLibrary")
+            .field("info", &self.info)
+            .finish()
     }
 }
 
@@ -163,13 +165,19 @@ pub unsafe fn validate(
     }
     let kind = match d.kind {
         KIND_STORAGE => {
-            let vt = d.storage.as_ref().ok_or_else(|| bad("no storage function table"))?;
-            check_storage(vt).map_err(|r| bad(r))?;
+            let vt = d
+                .storage
+                .as_ref()
+                .ok_or_else(|| bad("no storage function table"))?;
+            check_storage(vt).map_err(&bad)?;
             PluginKind::Storage
         }
         KIND_STAGE => {
-            let vt = d.stage.as_ref().ok_or_else(|| bad("no stage function table"))?;
-            check_stage(vt).map_err(|r| bad(r))?;
+            let vt = d
+                .stage
+                .as_ref()
+                .ok_or_else(|| bad("no stage function table"))?;
+            check_stage(vt).map_err(&bad)?;
             PluginKind::Stage
         }
         other => return Err(bad(&format!("unknown plugin kind {other}"))),

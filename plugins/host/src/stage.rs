@@ -144,10 +144,14 @@ impl Stage for PluginStage {
             Some((r, w)) => (Some(r), w),
             None => (None, false),
         };
-        let pixels = raster.as_mut().map(|r| (r.data.as_mut_slice(), r.width, r.height));
-        let mut item = view(ctx, &meta, n.flags & NEEDS_ENCODED != 0, pixels, &host);
-        let r = checked(|err| unsafe { process(self.inst.raw(), &mut item, err) });
-        drop(item);
+        // The item's raw pointers into `raster` and `ctx` must not outlive this block.
+        let r = {
+            let pixels = raster
+                .as_mut()
+                .map(|r| (r.data.as_mut_slice(), r.width, r.height));
+            let mut item = view(ctx, &meta, n.flags & NEEDS_ENCODED != 0, pixels, &host);
+            checked(|err| unsafe { process(self.inst.raw(), &mut item, err) })
+        };
         if let Some(r) = raster {
             ctx.pixels = Some(if widened { to_rgb(r) } else { r });
         }

@@ -59,7 +59,12 @@ impl PluginStorage {
         };
         StorageError::new(
             kind,
-            format!("plugin '{}': {} [{}]", self.inst.name(), e.message, e.kind.as_str()),
+            format!(
+                "plugin '{}': {} [{}]",
+                self.inst.name(),
+                e.message,
+                e.kind.as_str()
+            ),
         )
     }
 

@@ -33,7 +33,10 @@ fn example_plugins_load_with_their_descriptors() {
     assert_eq!(cas.info.version, env!("CARGO_PKG_VERSION"));
     assert!(cas.info.description.contains("sha256"));
     let wm = load_library(&dylibs::example("watermark")).unwrap();
-    assert_eq!((wm.info.name.as_str(), wm.info.kind), ("watermark", PluginKind::Stage));
+    assert_eq!(
+        (wm.info.name.as_str(), wm.info.kind),
+        ("watermark", PluginKind::Stage)
+    );
     // Loading the same file twice is fine (libraries stay resident).
     assert!(load_library(&dylibs::example("watermark")).is_ok());
 }
@@ -42,11 +45,21 @@ fn example_plugins_load_with_their_descriptors() {
 fn a_wrong_abi_version_is_refused_with_both_versions() {
     let e = load_library(&dylibs::example("wrong_abi")).unwrap_err();
     assert!(
-        matches!(e, LoadError::AbiMismatch { found: 2, expected: 1, .. }),
+        matches!(
+            e,
+            LoadError::AbiMismatch {
+                found: 2,
+                expected: 1,
+                ..
+            }
+        ),
         "{e:?}"
     );
     let msg = e.to_string();
-    assert!(msg.contains("ABI version 2") && msg.contains("supports version 1"), "{msg}");
+    assert!(
+        msg.contains("ABI version 2") && msg.contains("supports version 1"),
+        "{msg}"
+    );
     // The same descriptor linked statically is refused the same way.
     let e = PluginLibrary::from_static(wrong_abi::plugin_descriptor()).unwrap_err();
     assert_eq!(e.code(), "abi_mismatch");
@@ -82,7 +95,10 @@ fn random_files_named_like_libraries_are_refused() {
 fn a_scan_reports_every_file_and_one_bad_file_stops_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let plugins = dir.path().join("plugins");
-    dylibs::install(&plugins, &["cas_store", "watermark", "misbehave", "wrong_abi"]);
+    dylibs::install(
+        &plugins,
+        &["cas_store", "watermark", "misbehave", "wrong_abi"],
+    );
     std::fs::write(plugins.join(dylibs::lib_file("junk")), "junk").unwrap();
     let search = SearchPath::new(&[], None, dir.path());
     let allowed = allow(&["cas-store", "watermark", "wrong-abi", "junk", "absent"]);
@@ -96,12 +112,27 @@ fn a_scan_reports_every_file_and_one_bad_file_stops_nothing() {
             .map(|e| (e.enabled, e.status.clone()))
             .unwrap()
     };
-    assert!(matches!(status("cas_store"), (true, EntryStatus::Loaded(_))));
-    assert!(matches!(status("watermark"), (true, EntryStatus::Loaded(_))));
+    assert!(matches!(
+        status("cas_store"),
+        (true, EntryStatus::Loaded(_))
+    ));
+    assert!(matches!(
+        status("watermark"),
+        (true, EntryStatus::Loaded(_))
+    ));
     // Not allowed, but `All` still inspects it.
-    assert!(matches!(status("misbehave"), (false, EntryStatus::Loaded(_))));
-    assert!(matches!(status("wrong_abi"), (true, EntryStatus::Failed(LoadError::AbiMismatch { .. }))));
-    assert!(matches!(status("junk"), (true, EntryStatus::Failed(LoadError::Open { .. }))));
+    assert!(matches!(
+        status("misbehave"),
+        (false, EntryStatus::Loaded(_))
+    ));
+    assert!(matches!(
+        status("wrong_abi"),
+        (true, EntryStatus::Failed(LoadError::AbiMismatch { .. }))
+    ));
+    assert!(matches!(
+        status("junk"),
+        (true, EntryStatus::Failed(LoadError::Open { .. }))
+    ));
     assert_eq!(all.missing.len(), 1);
     assert!(all.missing[0].to_string().contains("'absent'"));
 
@@ -117,7 +148,10 @@ fn a_scan_reports_every_file_and_one_bad_file_stops_nothing() {
     assert_eq!(names, ["cas-store", "watermark"]);
     assert_eq!(run.unavailable("misbehave").code(), "not_enabled");
     assert_eq!(run.unavailable("wrong-abi").code(), "abi_mismatch");
-    assert!(run.storage("cas-store").is_err(), "null config is refused by cas-store");
+    assert!(
+        run.storage("cas-store").is_err(),
+        "null config is refused by cas-store"
+    );
     let e = run.storage("watermark").err().unwrap();
     assert_eq!(e.code(), "wrong_kind");
 
@@ -133,13 +167,16 @@ fn the_first_library_on_the_search_path_wins() {
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     dylibs::install(&a, &["watermark"]);
     dylibs::install(&b, &["watermark"]);
-    let search = SearchPath::new(&[a.clone()], Some(b.clone().into_os_string()), dir.path());
+    let search = SearchPath::new(
+        std::slice::from_ref(&a),
+        Some(b.clone().into_os_string()),
+        dir.path(),
+    );
     let c = Catalog::scan(&search, &allow(&["watermark"]), ScanMode::Enabled);
     assert_eq!(c.loaded().count(), 1);
-    let dup = c
-        .entries
-        .iter()
-        .find(|e| e.path.starts_with(&b))
-        .unwrap();
-    assert!(matches!(&dup.status, EntryStatus::Failed(LoadError::Duplicate { .. })));
+    let dup = c.entries.iter().find(|e| e.path.starts_with(&b)).unwrap();
+    assert!(matches!(
+        &dup.status,
+        EntryStatus::Failed(LoadError::Duplicate { .. })
+    ));
 }

@@ -6,8 +6,7 @@ mod dylibs;
 use rayon::prelude::*;
 use upstage_plugin_host::{load_library, PluginStage, PluginStageFactory};
 use upstage_sdk::{
-    ErrorCode, Format, ItemContext, Needs, PixelLayout, PixelRequest, Raster, Stage,
-    UploadOptions,
+    ErrorCode, Format, ItemContext, Needs, PixelLayout, PixelRequest, Raster, Stage, UploadOptions,
 };
 
 fn stage(lib: &str, config: &str) -> PluginStage {
@@ -24,7 +23,12 @@ fn item(name: &str, w: u32, h: u32, seed: u32, layout: PixelLayout) -> ItemConte
     let data: Vec<u8> = (0..w * h * ch as u32)
         .map(|i| ((i / ch as u32) * (seed + 3) % 251) as u8)
         .collect();
-    let mut ctx = ItemContext::new(name.into(), Format::Png, UploadOptions::default(), vec![1, 2]);
+    let mut ctx = ItemContext::new(
+        name.into(),
+        Format::Png,
+        UploadOptions::default(),
+        vec![1, 2],
+    );
     ctx.meta.stored_width = w;
     ctx.meta.stored_height = h;
     ctx.pixels = Raster::new(w, h, layout, data);
@@ -34,7 +38,11 @@ fn item(name: &str, w: u32, h: u32, seed: u32, layout: PixelLayout) -> ItemConte
 fn rgba_of(r: &Raster) -> Vec<u8> {
     match r.layout {
         PixelLayout::Rgba8 => r.data.clone(),
-        PixelLayout::Rgb8 => r.data.chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
+        PixelLayout::Rgb8 => r
+            .data
+            .chunks(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect(),
     }
 }
 
@@ -43,7 +51,12 @@ fn the_watermark_asks_for_full_pixels_and_skips_videos() {
     let s = stage("watermark", "null");
     let ctx = item("a.png", 300, 200, 1, PixelLayout::Rgba8);
     assert_eq!(s.needs(&ctx), Needs::Pixels(PixelRequest::FULL));
-    let mut video = ItemContext::new("v.mp4".into(), Format::Mp4, UploadOptions::default(), vec![]);
+    let mut video = ItemContext::new(
+        "v.mp4".into(),
+        Format::Mp4,
+        UploadOptions::default(),
+        vec![],
+    );
     video.meta.frames = 1;
     assert_eq!(s.needs(&video), Needs::Metadata);
     let mut gif = item("a.gif", 300, 200, 1, PixelLayout::Rgba8);
@@ -56,13 +69,18 @@ fn the_watermark_asks_for_full_pixels_and_skips_videos() {
 /// drawing of the plugin's own code, and nothing of one item lands in another.
 #[test]
 fn sixty_four_images_in_parallel_through_one_instance() {
-    let config = r#"{"text": "UPSTAGE 64", "corner": "top-left", "scale": 3, "color": [255, 0, 0, 255]}"#;
+    let config =
+        r#"{"text": "UPSTAGE 64", "corner": "top-left", "scale": 3, "color": [255, 0, 0, 255]}"#;
     let s = stage("watermark", config);
     let opts = watermark::Options::from_json(config).unwrap();
     let results: Vec<(ItemContext, Vec<u8>)> = (0..64u32)
         .into_par_iter()
         .map(|n| {
-            let layout = if n % 2 == 0 { PixelLayout::Rgb8 } else { PixelLayout::Rgba8 };
+            let layout = if n % 2 == 0 {
+                PixelLayout::Rgb8
+            } else {
+                PixelLayout::Rgba8
+            };
             let mut ctx = item(&format!("{n}.png"), 320 + n * 3, 120 + n, n, layout);
             let px = ctx.pixels.as_ref().unwrap();
             let mut want = rgba_of(px);
@@ -73,11 +91,25 @@ fn sixty_four_images_in_parallel_through_one_instance() {
         .collect();
     for (n, (ctx, want)) in results.iter().enumerate() {
         let px = ctx.pixels.as_ref().unwrap();
-        assert_eq!(px.layout, if n % 2 == 0 { PixelLayout::Rgb8 } else { PixelLayout::Rgba8 });
+        assert_eq!(
+            px.layout,
+            if n % 2 == 0 {
+                PixelLayout::Rgb8
+            } else {
+                PixelLayout::Rgba8
+            }
+        );
         assert_eq!(rgba_of(px), *want, "pixels of item {n}");
         // The main file is the marked image, encoded losslessly as PNG by the host.
-        let main = ctx.outputs.main.as_ref().expect("main file from the pixels");
-        assert_eq!((main.format, main.width, main.height), (Format::Png, px.width, px.height));
+        let main = ctx
+            .outputs
+            .main
+            .as_ref()
+            .expect("main file from the pixels");
+        assert_eq!(
+            (main.format, main.width, main.height),
+            (Format::Png, px.width, px.height)
+        );
         let decoded = image::load_from_memory(&main.bytes).unwrap().to_rgba8();
         assert_eq!(decoded.into_raw(), *want, "main file of item {n}");
         // Opaque red text in the top-left box, nothing red outside it.
@@ -87,7 +119,10 @@ fn sixty_four_images_in_parallel_through_one_instance() {
         for (i, p) in want.chunks(4).enumerate() {
             let (x, y) = (i as u32 % px.width, i as u32 / px.width);
             if p[..3] == [255, 0, 0] && (x, y) != (0, 0) {
-                assert!(x >= bx && x < bx + bw && y >= by && y < by + bh, "red at {x},{y}");
+                assert!(
+                    x >= bx && x < bx + bw && y >= by && y < by + bh,
+                    "red at {x},{y}"
+                );
                 red += 1;
             }
         }
@@ -104,7 +139,11 @@ fn stage_errors_and_panics_fail_the_item_and_poison_the_instance() {
     let mut bad = item("please-fail.png", 4, 4, 0, PixelLayout::Rgb8);
     let e = s.process(&mut bad).unwrap_err();
     assert_eq!(e.code, ErrorCode::StageFailed);
-    assert!(e.message.contains("deliberate failure on please-fail.png (2 bytes)"), "{e}");
+    assert!(
+        e.message
+            .contains("deliberate failure on please-fail.png (2 bytes)"),
+        "{e}"
+    );
     s.process(&mut ok).unwrap();
 
     let mut boom = item("panic.png", 4, 4, 0, PixelLayout::Rgb8);
@@ -112,7 +151,10 @@ fn stage_errors_and_panics_fail_the_item_and_poison_the_instance() {
     assert_eq!(e.code, ErrorCode::StagePanicked);
     assert!(e.message.contains("deliberate panic on panic.png"), "{e}");
     assert!(e.message.contains("disabled until restart"), "{e}");
-    assert!(boom.pixels.is_some(), "the lent pixels come back even after a panic");
+    assert!(
+        boom.pixels.is_some(),
+        "the lent pixels come back even after a panic"
+    );
 
     let e = s.process(&mut ok).unwrap_err();
     assert_eq!(e.code, ErrorCode::StagePanicked);
@@ -124,7 +166,10 @@ fn stage_errors_and_panics_fail_the_item_and_poison_the_instance() {
     // A panic inside `needs` is also contained (reported by `process`).
     let mut needs_panic = item("needs-panic.png", 4, 4, 0, PixelLayout::Rgb8);
     assert_eq!(fresh.needs(&needs_panic), Needs::Metadata);
-    assert_eq!(fresh.process(&mut needs_panic).unwrap_err().code, ErrorCode::StagePanicked);
+    assert_eq!(
+        fresh.process(&mut needs_panic).unwrap_err().code,
+        ErrorCode::StagePanicked
+    );
 }
 
 #[test]

@@ -23,12 +23,17 @@ fn sha(b: &[u8]) -> String {
 #[test]
 fn put_get_exists_delete_round_trip() {
     let dir = tempfile::tempdir().unwrap();
-    let s = open(dir.path(), r#", "public_base_url": "https://cdn.example/o/""#);
+    let s = open(
+        dir.path(),
+        r#", "public_base_url": "https://cdn.example/o/""#,
+    );
     assert_eq!(s.name(), "plugin:cas-store");
     let body: Vec<u8> = (0..700_000u32).map(|i| (i * 7 % 251) as u8).collect();
     let key = "images/2026/11/26/cat.jpeg";
 
-    let out = s.put_bytes(key, "image/jpeg", &body, PutMode::CreateNew).unwrap();
+    let out = s
+        .put_bytes(key, "image/jpeg", &body, PutMode::CreateNew)
+        .unwrap();
     let h = sha(&body);
     assert_eq!(out.id, format!("sha256:{h}"));
     assert_eq!(
@@ -36,19 +41,32 @@ fn put_get_exists_delete_round_trip() {
         Some(format!("https://cdn.example/o/{}/{}/{h}", &h[..2], &h[2..4]).as_str())
     );
     let blob = dir.path().join(cas_store::object_path(&h));
-    assert_eq!(std::fs::read(&blob).unwrap(), body, "blob at its content address");
+    assert_eq!(
+        std::fs::read(&blob).unwrap(),
+        body,
+        "blob at its content address"
+    );
 
     assert_eq!(s.get(key).unwrap(), body);
     assert!(s.exists(key).unwrap());
-    let again = s.put(key, "image/jpeg", b"other", PutMode::CreateNew).unwrap_err();
+    let again = s
+        .put(key, "image/jpeg", b"other", PutMode::CreateNew)
+        .unwrap_err();
     assert_eq!(again.kind, StorageErrorKind::AlreadyExists, "{again}");
     assert!(again.message.contains("plugin 'cas-store'"), "{again}");
     assert_eq!(s.get(key).unwrap(), body, "a refused put changes nothing");
 
     // Overwrite, then a second key with the same bytes shares the blob.
-    s.put(key, "image/png", b"small", PutMode::Overwrite).unwrap();
+    s.put(key, "image/png", b"small", PutMode::Overwrite)
+        .unwrap();
     assert_eq!(s.get(key).unwrap(), b"small");
-    s.put("copy/x.bin", "application/octet-stream", b"small", PutMode::CreateNew).unwrap();
+    s.put(
+        "copy/x.bin",
+        "application/octet-stream",
+        b"small",
+        PutMode::CreateNew,
+    )
+    .unwrap();
     let objects = walk_files(&dir.path().join("objects"));
     assert_eq!(objects, 2, "one blob per distinct content");
 
@@ -56,7 +74,10 @@ fn put_get_exists_delete_round_trip() {
     assert!(!s.exists(key).unwrap());
     assert_eq!(s.get(key).unwrap_err().kind, StorageErrorKind::NotFound);
     assert_eq!(s.delete(key).unwrap_err().kind, StorageErrorKind::NotFound);
-    assert_eq!(s.get("../escape").unwrap_err().kind, StorageErrorKind::InvalidKey);
+    assert_eq!(
+        s.get("../escape").unwrap_err().kind,
+        StorageErrorKind::InvalidKey
+    );
     assert!(
         walk_files(&dir.path().join("tmp")) == 0,
         "no temp files are left behind"
@@ -96,7 +117,12 @@ fn bodies_stream_from_a_reader_in_chunks() {
         }
     }
     let out = s
-        .put_stream("big.bin", "application/octet-stream", &mut Odd(&body), PutMode::CreateNew)
+        .put_stream(
+            "big.bin",
+            "application/octet-stream",
+            &mut Odd(&body),
+            PutMode::CreateNew,
+        )
         .unwrap();
     assert_eq!(out.id, format!("sha256:{}", sha(&body)));
     assert_eq!(out.public_url, None);
@@ -127,8 +153,13 @@ fn bad_configuration_is_a_clear_create_error() {
     let e = PluginStorage::new(&lib, "null").err().unwrap();
     assert_eq!(e.code(), "create_failed");
     let msg = e.to_string();
-    assert!(msg.contains("plugin 'cas-store' could not start") && msg.contains("root"), "{msg}");
-    let e = PluginStorage::new(&lib, r#"{"root": "/tmp/x", "colour": 1}"#).err().unwrap();
+    assert!(
+        msg.contains("plugin 'cas-store' could not start") && msg.contains("root"),
+        "{msg}"
+    );
+    let e = PluginStorage::new(&lib, r#"{"root": "/tmp/x", "colour": 1}"#)
+        .err()
+        .unwrap();
     assert!(e.to_string().contains("colour"), "{e}");
 }
 
@@ -138,15 +169,24 @@ fn sixty_four_parallel_puts_through_one_instance() {
     let dir = tempfile::tempdir().unwrap();
     let s = open(dir.path(), "");
     let bodies: Vec<Vec<u8>> = (0..64u32)
-        .map(|n| (0..(10_000 + n * 997)).map(|i| (i * (n + 1) % 256) as u8).collect())
+        .map(|n| {
+            (0..(10_000 + n * 997))
+                .map(|i| (i * (n + 1) % 256) as u8)
+                .collect()
+        })
         .collect();
     let ids: Vec<String> = bodies
         .par_iter()
         .enumerate()
         .map(|(n, b)| {
-            s.put_bytes(&format!("p/{n}.bin"), "application/octet-stream", b, PutMode::CreateNew)
-                .unwrap()
-                .id
+            s.put_bytes(
+                &format!("p/{n}.bin"),
+                "application/octet-stream",
+                b,
+                PutMode::CreateNew,
+            )
+            .unwrap()
+            .id
         })
         .collect();
     bodies.par_iter().enumerate().for_each(|(n, b)| {

@@ -15,9 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use upstage_sdk::plugin::{
-    Body, PluginError, PluginErrorKind, PutMode, PutResult, StorageBackend,
-};
+use upstage_sdk::plugin::{Body, PluginError, PluginErrorKind, PutMode, PutResult, StorageBackend};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,7 +40,9 @@ pub fn object_path(hex: &str) -> PathBuf {
 fn check_key(key: &str) -> Result<(), PluginError> {
     let bad = key.is_empty()
         || key.contains(['\\', '\0'])
-        || key.split('/').any(|s| s.is_empty() || s == "." || s == "..");
+        || key
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..");
     if bad {
         return Err(PluginError::new(
             PluginErrorKind::InvalidArgument,
@@ -143,12 +143,17 @@ impl StorageBackend for CasStore {
         })?;
         for sub in ["objects", "refs", "tmp"] {
             fs::create_dir_all(cfg.root.join(sub)).map_err(|e| {
-                PluginError::config(format!("cannot create {}: {e}", cfg.root.join(sub).display()))
+                PluginError::config(format!(
+                    "cannot create {}: {e}",
+                    cfg.root.join(sub).display()
+                ))
             })?;
         }
         Ok(CasStore {
             root: cfg.root,
-            public_base_url: cfg.public_base_url.map(|u| u.trim_end_matches('/').to_owned()),
+            public_base_url: cfg
+                .public_base_url
+                .map(|u| u.trim_end_matches('/').to_owned()),
             counter: AtomicU64::new(0),
         })
     }
@@ -170,7 +175,13 @@ impl StorageBackend for CasStore {
         let hex = self.write_blob(body)?;
         self.write_ref(key, &hex, mode)?;
         let public_url = self.public_base_url.as_ref().map(|base| {
-            format!("{base}/{}", object_path(&hex).strip_prefix("objects").unwrap_or(Path::new(&hex)).display())
+            format!(
+                "{base}/{}",
+                object_path(&hex)
+                    .strip_prefix("objects")
+                    .unwrap_or(Path::new(&hex))
+                    .display()
+            )
         });
         Ok(PutResult {
             id: format!("sha256:{hex}"),

@@ -16,8 +16,8 @@ mod item;
 mod types;
 
 pub use descriptor::{
-    CreateFn, DestroyFn, EntryFn, UpPluginDescriptor, UpStageVTable, UpStorageVTable,
-    ABI_VERSION, FLAG_PANIC_UNWIND, FLAG_THREAD_SAFE, KIND_STAGE, KIND_STORAGE, MAGIC,
+    CreateFn, DestroyFn, EntryFn, UpPluginDescriptor, UpStageVTable, UpStorageVTable, ABI_VERSION,
+    FLAG_PANIC_UNWIND, FLAG_THREAD_SAFE, KIND_STAGE, KIND_STORAGE, MAGIC,
 };
 pub use item::{
     format_code, format_from_code, output_kind_code, UpItem, UpItemHost, UpNeeds, UpOutputView,
