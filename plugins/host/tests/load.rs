@@ -180,3 +180,18 @@ fn the_first_library_on_the_search_path_wins() {
         EntryStatus::Failed(LoadError::Duplicate { .. })
     ));
 }
+
+/// Several plugins linked into one binary (this test executable links every example): the
+/// per-plugin entry symbols do not clash, and the static descriptors pass the same checks.
+#[test]
+fn plugins_linked_statically_are_checked_like_loaded_ones() {
+    let cas = PluginLibrary::from_static(cas_store::plugin_descriptor()).unwrap();
+    assert_eq!(
+        (cas.info.name.as_str(), cas.info.path.as_deref()),
+        ("cas-store", None)
+    );
+    let wm = PluginLibrary::from_static(watermark::plugin_descriptor()).unwrap();
+    let f = upstage_plugin_host::PluginStageFactory::new(wm, "null".into()).unwrap();
+    assert!(f.instance("{\"scale\": 0}").is_err());
+    assert!(f.instance("null").is_ok());
+}
