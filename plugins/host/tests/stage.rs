@@ -182,3 +182,27 @@ fn a_refused_configuration_is_a_config_error() {
     assert_eq!(e.code, ErrorCode::Config);
     assert!(e.message.contains("refusing to start"), "{e}");
 }
+
+/// Cost of one pass-through plugin stage call (needs + process, metadata JSON, error slot).
+/// `cargo test -p upstage-plugin-host --test stage -- --ignored --nocapture`
+#[test]
+#[ignore = "measurement"]
+fn measure_call_overhead() {
+    let s = stage("misbehave", "{}");
+    let mut ctx = item("fine.png", 64, 64, 1, PixelLayout::Rgb8);
+    let n = 100_000;
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        s.process(&mut ctx).unwrap();
+    }
+    let per = t.elapsed() / n;
+    println!("pass-through plugin stage call: {per:?}");
+    let w = stage("watermark", "null");
+    let mut big = item("big.png", 4000, 3000, 1, PixelLayout::Rgb8);
+    let t = std::time::Instant::now();
+    w.process(&mut big).unwrap();
+    println!(
+        "watermark on 4000x3000 RGB (widen, draw, narrow, PNG encode): {:?}",
+        t.elapsed()
+    );
+}
