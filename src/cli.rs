@@ -24,6 +24,10 @@ pub struct GlobalArgs {
     /// Largest accepted file in bytes.
     #[arg(long, global = true)]
     pub max_bytes: Option<u64>,
+    /// A directory of plugin libraries (repeatable); searched before `UPSTAGE_PLUGIN_PATH` and
+    /// `<data_dir>/plugins`.
+    #[arg(long = "plugin-dir", global = true)]
+    pub plugin_dir: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +59,9 @@ pub enum Command {
     Upload(UploadArgs),
     /// The full-screen batch uploader (queue, progress, errors, links).
     Tui(TuiArgs),
+    /// Third-party plugins (storage backends and stages loaded from libraries).
+    #[command(subcommand)]
+    Plugins(PluginsCommand),
 }
 
 /// Where a batch goes and how it is sent (`upstage upload` and `upstage tui`).
@@ -128,6 +135,16 @@ pub struct TuiArgs {
     /// Interface language: `en` or `da` (default: from LC_ALL / LANG).
     #[arg(long)]
     pub lang: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// Every library on the plugin search path: name, version, kind, path and load status.
+    List {
+        /// One JSON object per library.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

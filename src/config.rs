@@ -30,6 +30,10 @@ pub struct Config {
     pub server: ServerConfig,
     /// `upstage upload` and `upstage tui`.
     pub upload: crate::cmd::UploadSettings,
+    /// Extra plugin directories (`--plugin-dir`), searched first.
+    pub plugin_dirs: Vec<PathBuf>,
+    /// The plugin allow-list: `[plugins.NAME] enabled = true, config = { … }`.
+    pub plugins: BTreeMap<String, crate::plugins::PluginTable>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -62,6 +66,8 @@ impl Default for Config {
             stage: BTreeMap::new(),
             server: ServerConfig::default(),
             upload: Default::default(),
+            plugin_dirs: Vec::new(),
+            plugins: BTreeMap::new(),
         }
     }
 }
@@ -73,6 +79,8 @@ struct Overrides {
     workers: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     limits: Option<LimitOverrides>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plugin_dirs: Option<Vec<PathBuf>>,
 }
 
 #[derive(Serialize)]
@@ -103,6 +111,7 @@ impl Config {
         let overrides = Overrides {
             workers: args.workers,
             limits: args.max_bytes.map(|max_bytes| LimitOverrides { max_bytes }),
+            plugin_dirs: (!args.plugin_dir.is_empty()).then(|| args.plugin_dir.clone()),
         };
         fig = fig.merge(Serialized::defaults(overrides));
         let cfg: Config = fig.extract().context("invalid configuration")?;
@@ -153,7 +162,8 @@ impl Config {
     }
 
     pub fn build_pipeline(&self) -> Result<Pipeline> {
-        let registry = crate::builtins::registry()?;
+        let mut registry = crate::builtins::registry()?;
+        crate::plugins::register_stages(self, &mut registry)?;
         let stages = registry.build(&self.stage_specs()?)?;
         Ok(Pipeline::new(stages, self.limits))
     }

@@ -4,6 +4,7 @@ mod builtins;
 mod cli;
 mod cmd;
 mod config;
+mod plugins;
 mod report;
 mod storage;
 

@@ -18,6 +18,9 @@ pub fn open(cfg: &Config, root: &Path) -> Result<Arc<dyn Storage>> {
                 format!("storage root {}", root.display())
             })?))
         }
+        plugin if plugin.starts_with("plugin:") => {
+            crate::plugins::open_storage(cfg, plugin.trim_start_matches("plugin:"))
+        }
         other => {
             anyhow::bail!("unknown storage backend {other:?} (storage.backend): expected \"local\"")
         }

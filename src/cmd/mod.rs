@@ -3,6 +3,7 @@ mod config;
 mod import;
 mod keys;
 mod loadtest;
+mod plugins;
 mod process;
 mod serve;
 mod tui;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(args) => import::run(cfg, args),
         Command::Upload(args) => upload::run(cfg, args),
         Command::Tui(args) => tui::run(cfg, args),
+        Command::Plugins(c) => plugins::run(&cfg, c),
         Command::Doctor => {
             let frame = cfg
                 .stage_specs()?
@@ -54,7 +56,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
         Command::Stages => {
-            for (name, description) in crate::builtins::registry()?.list() {
+            let mut registry = crate::builtins::registry()?;
+            crate::plugins::register_stages(&cfg, &mut registry)?;
+            for (name, description) in registry.list() {
                 println!("{name:<12} {description}");
             }
             Ok(ExitCode::SUCCESS)

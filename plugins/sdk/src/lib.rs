@@ -5,12 +5,17 @@
 //! raster) and writes what later ones need (derived outputs, metadata). Built-in stages (`exif`,
 //! `resize`, `medium`, `thumbnail`) are written against exactly these types, so a third-party stage
 //! can be inserted anywhere in the list by name.
+//!
+//! Third-party plugins loaded at run time use the C ABI in [`abi`] through the safe traits and
+//! export macros in [`plugin`] (see `docs/plugins.md`).
 
+pub mod abi;
 mod context;
 mod error;
 mod format;
 mod metadata;
 mod options;
+pub mod plugin;
 mod raster;
 mod stage;
 

@@ -85,6 +85,17 @@ impl ApiError {
                 tracing::info!("unavailable format: {}", e.message);
                 ApiError::bad("Unavailable image format", 613)
             }
+            // A stage (often a third-party plugin) failed or crashed on this item: say which and
+            // why, so the uploader and the operator can tell it from a server fault.
+            ErrorCode::StageFailed | ErrorCode::StagePanicked => {
+                tracing::error!(stage = e.stage.as_deref(), "stage failed: {e}");
+                ApiError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    message: format!("Processing failed: {}", e.message),
+                    code: 500,
+                    force_json: false,
+                }
+            }
             _ => ApiError::internal(e),
         }
     }

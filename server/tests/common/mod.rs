@@ -52,7 +52,23 @@ pub async fn start_with(tweak: impl FnOnce(&mut ServerConfig)) -> TestServer {
     start_inner(tweak, pipeline(Limits::default())).await
 }
 
+/// Start with a given pipeline and storage backend (e.g. plugin stages and a plugin store).
+pub async fn start_with_parts(
+    pipeline: Pipeline,
+    storage: std::sync::Arc<dyn upstage_storage::Storage>,
+) -> TestServer {
+    start_full(|_| {}, pipeline, Some(storage)).await
+}
+
 async fn start_inner(tweak: impl FnOnce(&mut ServerConfig), pipeline: Pipeline) -> TestServer {
+    start_full(tweak, pipeline, None).await
+}
+
+async fn start_full(
+    tweak: impl FnOnce(&mut ServerConfig),
+    pipeline: Pipeline,
+    storage: Option<std::sync::Arc<dyn upstage_storage::Storage>>,
+) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -67,7 +83,9 @@ async fn start_inner(tweak: impl FnOnce(&mut ServerConfig), pipeline: Pipeline) 
         data_dir: dir.path().to_path_buf(),
         pipeline,
         storage_mode: upstage_storage::StorageMode::Datefolder,
-        storage: std::sync::Arc::new(upstage_storage_local::LocalStorage::new(dir.path()).unwrap()),
+        storage: storage.unwrap_or_else(|| {
+            std::sync::Arc::new(upstage_storage_local::LocalStorage::new(dir.path()).unwrap())
+        }),
         medium_size: 750,
         thumb_size: (320, 320),
     };

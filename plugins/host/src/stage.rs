@@ -1,0 +1,161 @@
+//! A stage plugin as a `StageFactory` / `Stage` of the host's registry.
+
+use upstage_sdk::abi::{UpNeeds, UpStageVTable, NEEDS_ENCODED, NEEDS_RGBA8};
+use upstage_sdk::plugin::PluginErrorKind;
+use upstage_sdk::{
+    ErrorCode, ItemContext, Needs, PixelRequest, Stage, StageConfig, StageError, StageFactory,
+};
+
+use crate::call::checked;
+use crate::instance::Instance;
+use crate::item::{to_rgb, to_rgba, view, Edits};
+use crate::{CallError, LoadError, PluginKind, PluginLibrary};
+
+/// Registers a stage plugin under its own name.
+pub struct PluginStageFactory {
+    lib: PluginLibrary,
+    vt: &'static UpStageVTable,
+    /// Used when the pipeline gives the stage no `[stage.<name>]` table.
+    default_config: String,
+}
+
+impl PluginStageFactory {
+    pub fn new(lib: PluginLibrary, default_config: String) -> Result<Self, LoadError> {
+        let vt = match (lib.info.kind, unsafe { lib.desc.stage.as_ref() }) {
+            (PluginKind::Stage, Some(vt)) => vt,
+            _ => {
+                return Err(LoadError::WrongKind {
+                    name: lib.info.name.clone(),
+                    found: lib.info.kind.as_str(),
+                    expected: "stage",
+                })
+            }
+        };
+        Ok(PluginStageFactory {
+            lib,
+            vt,
+            default_config,
+        })
+    }
+
+    /// An instance, for callers outside a registry (tests, tools).
+    pub fn instance(&self, config_json: &str) -> Result<PluginStage, LoadError> {
+        Ok(PluginStage {
+            inst: Instance::create(&self.lib, config_json)?,
+            vt: self.vt,
+        })
+    }
+}
+
+impl StageFactory for PluginStageFactory {
+    fn name(&self) -> &str {
+        &self.lib.info.name
+    }
+
+    fn description(&self) -> &str {
+        &self.lib.info.description
+    }
+
+    fn create(&self, config: &StageConfig) -> Result<Box<dyn Stage>, StageError> {
+        let json = if config.is_null() {
+            self.default_config.clone()
+        } else {
+            config.to_string()
+        };
+        self.instance(&json)
+            .map(|s| Box::new(s) as Box<dyn Stage>)
+            .map_err(|e| StageError::new(ErrorCode::Config, e.to_string()))
+    }
+}
+
+/// One instance of a stage plugin.
+pub struct PluginStage {
+    inst: Instance,
+    vt: &'static UpStageVTable,
+}
+
+impl PluginStage {
+    fn error(&self, e: CallError) -> StageError {
+        let name = self.inst.name();
+        let code = match e.kind {
+            PluginErrorKind::Panicked | PluginErrorKind::Poisoned => ErrorCode::StagePanicked,
+            PluginErrorKind::Config => ErrorCode::Config,
+            PluginErrorKind::InvalidArgument => ErrorCode::InvalidOption,
+            PluginErrorKind::Unsupported => ErrorCode::UnsupportedFormat,
+            _ => ErrorCode::StageFailed,
+        };
+        let detail = match e.kind {
+            PluginErrorKind::Panicked => " (the plugin instance is disabled until restart)",
+            _ => "",
+        };
+        StageError::new(
+            code,
+            format!("plugin stage '{name}' failed: {}{detail}", e.message),
+        )
+    }
+
+    fn ask_needs(&self, ctx: &ItemContext, meta_json: &str) -> Result<UpNeeds, StageError> {
+        let needs = self.vt.needs.ok_or_else(|| missing("needs"))?;
+        let item = view(ctx, meta_json, false, None, std::ptr::null());
+        let mut out = UpNeeds::default();
+        checked(|err| unsafe { needs(self.inst.raw(), &item, &mut out, err) })
+            .map_err(|e| self.error(e))?;
+        Ok(out)
+    }
+}
+
+fn missing(what: &str) -> StageError {
+    StageError::new(ErrorCode::StageFailed, format!("plugin has no {what}"))
+}
+
+fn meta_json(ctx: &ItemContext) -> String {
+    serde_json::to_string(&ctx.meta).unwrap_or_else(|_| "{}".into())
+}
+
+impl Stage for PluginStage {
+    fn name(&self) -> &str {
+        self.inst.name()
+    }
+
+    fn needs(&self, ctx: &ItemContext) -> Needs {
+        match self.ask_needs(ctx, &meta_json(ctx)) {
+            Ok(n) if n.flags & NEEDS_RGBA8 != 0 => Needs::Pixels(PixelRequest {
+                min_width: n.min_width,
+                min_height: n.min_height,
+            }),
+            Ok(_) => Needs::Metadata,
+            // `process` asks again and reports the error against the item.
+            Err(_) => Needs::Metadata,
+        }
+    }
+
+    fn process(&self, ctx: &mut ItemContext) -> Result<(), StageError> {
+        let meta = meta_json(ctx);
+        let n = self.ask_needs(ctx, &meta)?;
+        let process = self.vt.process.ok_or_else(|| missing("process"))?;
+        let lent = if n.flags & NEEDS_RGBA8 != 0 {
+            ctx.pixels.take().map(to_rgba)
+        } else {
+            None
+        };
+        let mut edits = Edits::default();
+        let host = edits.host();
+        let (mut raster, widened) = match lent {
+            Some((r, w)) => (Some(r), w),
+            None => (None, false),
+        };
+        // The item's raw pointers into `raster` and `ctx` must not outlive this block.
+        let r = {
+            let pixels = raster
+                .as_mut()
+                .map(|r| (r.data.as_mut_slice(), r.width, r.height));
+            let mut item = view(ctx, &meta, n.flags & NEEDS_ENCODED != 0, pixels, &host);
+            checked(|err| unsafe { process(self.inst.raw(), &mut item, err) })
+        };
+        if let Some(r) = raster {
+            ctx.pixels = Some(if widened { to_rgb(r) } else { r });
+        }
+        r.map_err(|e| self.error(e))?;
+        edits.apply(ctx, self.inst.name())
+    }
+}

@@ -1,0 +1,188 @@
+//! A storage plugin as an `upstage_storage::Storage`.
+
+use std::io::Read;
+
+use upstage_sdk::abi::{put_mode, UpStorageVTable, UpStr};
+use upstage_sdk::plugin::PluginErrorKind;
+use upstage_storage::{validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored};
+
+use crate::call::{checked, vec_sink, ReaderChunks, SliceChunks};
+use crate::instance::Instance;
+use crate::{CallError, LoadError, PluginKind, PluginLibrary};
+
+/// Bodies are lent to the plugin in pieces of this size, so a backend can stream them on.
+const CHUNK: usize = 256 * 1024;
+
+/// What a plugin `put` returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PutOutcome {
+    /// The backend's own id of the object (e.g. `sha256:…`).
+    pub id: String,
+    pub public_url: Option<String>,
+}
+
+/// One instance of a storage plugin.
+pub struct PluginStorage {
+    inst: Instance,
+    vt: &'static UpStorageVTable,
+    label: String,
+}
+
+impl PluginStorage {
+    /// Create an instance with its configuration (JSON text).
+    pub fn new(lib: &PluginLibrary, config_json: &str) -> Result<PluginStorage, LoadError> {
+        let vt = match (lib.info.kind, unsafe { lib.desc.storage.as_ref() }) {
+            (PluginKind::Storage, Some(vt)) => vt,
+            _ => {
+                return Err(LoadError::WrongKind {
+                    name: lib.info.name.clone(),
+                    found: lib.info.kind.as_str(),
+                    expected: "storage",
+                })
+            }
+        };
+        let inst = Instance::create(lib, config_json)?;
+        Ok(PluginStorage {
+            label: format!("plugin:{}", lib.info.name),
+            inst,
+            vt,
+        })
+    }
+
+    fn error(&self, e: CallError) -> StorageError {
+        let kind = match e.kind {
+            PluginErrorKind::NotFound => StorageErrorKind::NotFound,
+            PluginErrorKind::AlreadyExists => StorageErrorKind::AlreadyExists,
+            PluginErrorKind::InvalidArgument => StorageErrorKind::InvalidKey,
+            PluginErrorKind::Io => StorageErrorKind::Io,
+            _ => StorageErrorKind::Backend,
+        };
+        StorageError::new(
+            kind,
+            format!(
+                "plugin '{}': {} [{}]",
+                self.inst.name(),
+                e.message,
+                e.kind.as_str()
+            ),
+        )
+    }
+
+    fn put_source(
+        &self,
+        key: &str,
+        content_type: &str,
+        source: &upstage_sdk::abi::UpChunkSource,
+        mode: PutMode,
+    ) -> Result<PutOutcome, StorageError> {
+        validate_key(key)?;
+        let put = self.vt.put.ok_or_else(|| missing("put"))?;
+        let mode = match mode {
+            PutMode::CreateNew => put_mode::CREATE_NEW,
+            PutMode::Overwrite => put_mode::OVERWRITE,
+        };
+        let (mut id, mut url) = (Vec::new(), Vec::new());
+        let (id_sink, url_sink) = (vec_sink(&mut id), vec_sink(&mut url));
+        checked(|err| unsafe {
+            put(
+                self.inst.raw(),
+                UpStr::new(key),
+                UpStr::new(content_type),
+                source,
+                mode,
+                &id_sink,
+                &url_sink,
+                err,
+            )
+        })
+        .map_err(|e| self.error(e))?;
+        let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+        Ok(PutOutcome {
+            id: text(id),
+            public_url: (!url.is_empty()).then(|| text(url)),
+        })
+    }
+
+    /// Store bytes (lent in chunks, never copied).
+    pub fn put_bytes(
+        &self,
+        key: &str,
+        content_type: &str,
+        bytes: &[u8],
+        mode: PutMode,
+    ) -> Result<PutOutcome, StorageError> {
+        let mut chunks = SliceChunks::new(bytes, CHUNK);
+        let source = chunks.source();
+        self.put_source(key, content_type, &source, mode)
+    }
+
+    /// Store everything `reader` yields, streamed to the plugin in chunks.
+    pub fn put_stream(
+        &self,
+        key: &str,
+        content_type: &str,
+        reader: &mut dyn Read,
+        mode: PutMode,
+    ) -> Result<PutOutcome, StorageError> {
+        let mut chunks = ReaderChunks::new(reader, CHUNK);
+        let source = chunks.source();
+        let r = self.put_source(key, content_type, &source, mode);
+        match chunks.error.take() {
+            Some(e) => Err(StorageError::new(
+                StorageErrorKind::Io,
+                format!("reading the body for {key}: {e}"),
+            )),
+            None => r,
+        }
+    }
+}
+
+fn missing(what: &str) -> StorageError {
+    StorageError::new(StorageErrorKind::Backend, format!("plugin has no {what}"))
+}
+
+impl Storage for PluginStorage {
+    fn name(&self) -> &str {
+        &self.label
+    }
+
+    fn put(
+        &self,
+        key: &str,
+        content_type: &str,
+        bytes: &[u8],
+        mode: PutMode,
+    ) -> Result<Stored, StorageError> {
+        let out = self.put_bytes(key, content_type, bytes, mode)?;
+        Ok(Stored {
+            key: key.to_owned(),
+            public_url: out.public_url,
+        })
+    }
+
+    fn get(&self, key: &str) -> Result<Vec<u8>, StorageError> {
+        validate_key(key)?;
+        let get = self.vt.get.ok_or_else(|| missing("get"))?;
+        let mut out = Vec::new();
+        let sink = vec_sink(&mut out);
+        checked(|err| unsafe { get(self.inst.raw(), UpStr::new(key), &sink, err) })
+            .map_err(|e| self.error(e))?;
+        Ok(out)
+    }
+
+    fn delete(&self, key: &str) -> Result<(), StorageError> {
+        validate_key(key)?;
+        let delete = self.vt.delete.ok_or_else(|| missing("delete"))?;
+        checked(|err| unsafe { delete(self.inst.raw(), UpStr::new(key), err) })
+            .map_err(|e| self.error(e))
+    }
+
+    fn exists(&self, key: &str) -> Result<bool, StorageError> {
+        validate_key(key)?;
+        let exists = self.vt.exists.ok_or_else(|| missing("exists"))?;
+        let mut found = 0u8;
+        checked(|err| unsafe { exists(self.inst.raw(), UpStr::new(key), &mut found, err) })
+            .map_err(|e| self.error(e))?;
+        Ok(found != 0)
+    }
+}

@@ -1,0 +1,25 @@
+//! The safe side of the plugin ABI: what a third-party plugin author writes against.
+//!
+//! Implement [`StorageBackend`] or [`Stage`] for a type, then call
+//! [`export_storage_plugin!`](crate::export_storage_plugin) or
+//! [`export_stage_plugin!`](crate::export_stage_plugin). The macros generate the descriptor, the
+//! entry symbol and every `unsafe` shim: panics are caught inside the plugin (the instance is then
+//! poisoned and refuses further calls), results are written into host-owned buffers, errors into
+//! the host's slot.
+
+mod error;
+mod export;
+mod guard;
+mod stage;
+mod storage;
+
+pub use error::{PluginError, PluginErrorKind};
+pub use stage::{Item, ItemNeeds, OutputRef, RgbaPixels, Stage};
+pub use storage::{Body, PutMode, PutResult, StorageBackend};
+
+#[doc(hidden)]
+pub mod __private {
+    pub use super::export::{stage_descriptor, storage_descriptor};
+    pub use super::stage::stage_vtable;
+    pub use super::storage::storage_vtable;
+}
