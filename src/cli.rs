@@ -50,6 +50,22 @@ pub enum Command {
     /// Import photo folders filed by the date they were taken (EXIF), into the local library or
     /// a remote site (`--to`); re-running skips what was already imported.
     Import(ImportArgs),
+    /// Copy every stored file to another storage backend (e.g. local -> s3), verify each copy,
+    /// then print the setting to switch; re-running resumes where it stopped.
+    MigrateStorage(MigrateStorageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateStorageArgs {
+    /// Backend the files are in now: "local" or "s3" (settings from `[storage.s3]`).
+    #[arg(long)]
+    pub from: String,
+    /// Backend to copy them to.
+    #[arg(long)]
+    pub to: String,
+    /// Files copied at once.
+    #[arg(long, default_value_t = 8)]
+    pub jobs: usize,
 }
 
 #[derive(Debug, Args)]

@@ -18,8 +18,11 @@ pub fn open(cfg: &Config, root: &Path) -> Result<Arc<dyn Storage>> {
                 format!("storage root {}", root.display())
             })?))
         }
-        other => {
-            anyhow::bail!("unknown storage backend {other:?} (storage.backend): expected \"local\"")
-        }
+        "s3" => Ok(Arc::new(
+            upstage_storage_s3::S3Storage::new(&cfg.storage.s3).context("storage.s3")?,
+        )),
+        other => anyhow::bail!(
+            "unknown storage backend {other:?} (storage.backend): expected \"local\" or \"s3\""
+        ),
     }
 }

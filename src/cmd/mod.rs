@@ -3,6 +3,7 @@ mod config;
 mod import;
 mod keys;
 mod loadtest;
+mod migrate_storage;
 mod process;
 mod serve;
 
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Keys(k) => keys::run(&cfg, k),
         Command::Loadtest(args) => loadtest::run(args),
         Command::Import(args) => import::run(cfg, args),
+        Command::MigrateStorage(args) => migrate_storage::run(&cfg, args),
         Command::Doctor => {
             let frame = cfg
                 .stage_specs()?

@@ -85,6 +85,18 @@ impl ApiError {
                 tracing::info!("unavailable format: {}", e.message);
                 ApiError::bad("Unavailable image format", 613)
             }
+            ErrorCode::Storage => {
+                // Object storage unreachable or refusing: nothing was kept (store_item rolls
+                // back), so the client can simply retry.
+                tracing::error!("storage failed: {}", e.message);
+                ApiError {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    message: "Storage unavailable: the file was not saved, try again shortly"
+                        .into(),
+                    code: 503,
+                    force_json: false,
+                }
+            }
             _ => ApiError::internal(e),
         }
     }

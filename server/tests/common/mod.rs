@@ -1,6 +1,8 @@
 //! A real `upstage serve` on a free loopback port, with its own data dir and database.
 #![allow(dead_code)]
 
+pub mod stack;
+
 use std::io::Cursor;
 
 use image::{ImageFormat, RgbImage};
@@ -12,6 +14,8 @@ pub struct TestServer {
     pub admin_key: String,
     pub state: Shared,
     pub dir: tempfile::TempDir,
+    /// The bucket, when the server stores its files in S3.
+    pub s3: Option<std::sync::Arc<upstage_storage_s3::S3Storage>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -53,13 +57,45 @@ pub async fn start_with(tweak: impl FnOnce(&mut ServerConfig)) -> TestServer {
 }
 
 async fn start_inner(tweak: impl FnOnce(&mut ServerConfig), pipeline: Pipeline) -> TestServer {
+    let shared = if stack::wanted_from_env() {
+        Some(
+            stack::pg_s3()
+                .await
+                .expect("UPSTAGE_TEST_STACK=pg-s3 needs DATABASE_URL_PG and S3_MOTO_ENDPOINT"),
+        )
+    } else {
+        None
+    };
+    start_on(shared.as_ref(), tweak, pipeline).await
+}
+
+/// Start on SQLite + local disk (`None`) or on a PostgreSQL database and S3 bucket that other
+/// instances may share: several of these make a scaled-out site.
+pub async fn start_with_backend(
+    shared: Option<&stack::PgS3>,
+    tweak: impl FnOnce(&mut ServerConfig),
+) -> TestServer {
+    start_on(shared, tweak, pipeline(Limits::default())).await
+}
+
+async fn start_on(
+    shared: Option<&stack::PgS3>,
+    tweak: impl FnOnce(&mut ServerConfig),
+    pipeline: Pipeline,
+) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
+        database_url: shared.map(|s| s.database_url.clone()),
         ..ServerConfig::default()
     };
     cfg.processing.workers = 2;
     tweak(&mut cfg);
+    let s3 = shared.map(|s| stack::s3_storage(&s.s3));
+    let storage: std::sync::Arc<dyn upstage_storage::Storage> = match &s3 {
+        Some(s3) => s3.clone(),
+        None => std::sync::Arc::new(upstage_storage_local::LocalStorage::new(dir.path()).unwrap()),
+    };
     let listener = upstage_server::bind(cfg.listen).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let opts = ServeOptions {
@@ -67,12 +103,25 @@ async fn start_inner(tweak: impl FnOnce(&mut ServerConfig), pipeline: Pipeline) 
         data_dir: dir.path().to_path_buf(),
         pipeline,
         storage_mode: upstage_storage::StorageMode::Datefolder,
-        storage: std::sync::Arc::new(upstage_storage_local::LocalStorage::new(dir.path()).unwrap()),
+        storage,
         medium_size: 750,
         thumb_size: (320, 320),
     };
     let state = upstage_server::build_state(opts, addr).await.unwrap();
-    let admin_key = upstage_server::ensure_admin(&state).await.unwrap().unwrap();
+    // Instances sharing a database share its first admin; only the first start creates one.
+    let admin_key = match upstage_server::ensure_admin(&state).await.unwrap() {
+        Some(key) => key,
+        None => {
+            let admin = state
+                .db
+                .create_user(&format!("admin-{}", addr.port()), true)
+                .await
+                .unwrap();
+            upstage_server::auth::create_key(&state.db, &state.ids, admin.id, "test")
+                .await
+                .unwrap()
+        }
+    };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let s = state.clone();
     tokio::spawn(async move {
@@ -87,6 +136,7 @@ async fn start_inner(tweak: impl FnOnce(&mut ServerConfig), pipeline: Pipeline) 
         admin_key,
         state,
         dir,
+        s3,
         shutdown: Some(tx),
     }
 }
@@ -99,6 +149,11 @@ impl TestServer {
             .await
             .unwrap();
         (u.id, key)
+    }
+
+    /// Every stored file's key (`images/…`), on disk or in the bucket.
+    pub fn stored_keys(&self) -> Vec<String> {
+        stack::stored_keys(self.s3.as_deref(), self.dir.path())
     }
 
     pub fn endpoint(&self) -> String {
