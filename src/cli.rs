@@ -113,6 +113,10 @@ pub struct LoadtestArgs {
     /// Concurrency levels to run, in order.
     #[arg(long, value_delimiter = ',', default_value = "1,8")]
     pub concurrency: Vec<usize>,
+    /// A server setup to measure, `label;KEY=VALUE;…` (environment of the server child);
+    /// repeat to compare setups in one run (ratios against the first are printed at the end).
+    #[arg(long)]
+    pub setup: Vec<String>,
 }
 
 #[derive(Debug, Args)]
