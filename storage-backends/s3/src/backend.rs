@@ -161,12 +161,23 @@ impl S3Storage {
         );
         self.bridge
             .run(async move {
-                op.write_with(&k, body)
+                // One buffered write is a single PutObject at `close`. A refused create is an
+                // expected outcome here; aborting it keeps OpenDAL from reporting an unclosed
+                // writer as a bug.
+                let mut w = op
+                    .writer_with(&k)
                     .content_type(&ct)
                     .if_not_exists(create)
-                    .await
+                    .await?;
+                let done = match w.write(body).await {
+                    Ok(()) => w.close().await.map(|_| ()),
+                    Err(e) => Err(e),
+                };
+                if done.is_err() {
+                    let _ = w.abort().await;
+                }
+                done
             })?
-            .map(|_| ())
             .map_err(|e| errors::map_create(key, e))
     }
 
