@@ -208,3 +208,24 @@ async fn run_async(args: &LoadtestArgs, vars: &[(String, String)]) -> Result<Vec
     let _ = std::fs::remove_dir_all(&dir);
     Ok(rates)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_setup;
+
+    #[test]
+    fn setups_are_a_label_then_variables() {
+        let (label, vars) =
+            parse_setup("s3+pg;UPSTAGE_STORAGE__BACKEND=s3;URL=postgres://h/db?x=1").unwrap();
+        assert_eq!(label, "s3+pg");
+        assert_eq!(
+            vars,
+            vec![
+                ("UPSTAGE_STORAGE__BACKEND".to_owned(), "s3".to_owned()),
+                ("URL".to_owned(), "postgres://h/db?x=1".to_owned()),
+            ]
+        );
+        assert!(parse_setup("x;NOEQUALS").is_err());
+        assert!(parse_setup(";A=b").is_err());
+    }
+}
