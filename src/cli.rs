@@ -62,6 +62,9 @@ pub enum Command {
     /// Third-party plugins (storage backends and stages loaded from libraries).
     #[command(subcommand)]
     Plugins(PluginsCommand),
+    /// Copy every stored file to another storage backend (e.g. local -> s3), verify each copy,
+    /// then print the setting to switch; re-running resumes where it stopped.
+    MigrateStorage(MigrateStorageArgs),
 }
 
 /// Where a batch goes and how it is sent (`upstage upload` and `upstage tui`).
@@ -148,6 +151,19 @@ pub enum PluginsCommand {
 }
 
 #[derive(Debug, Args)]
+pub struct MigrateStorageArgs {
+    /// Backend the files are in now: "local" or "s3" (settings from `[storage.s3]`).
+    #[arg(long)]
+    pub from: String,
+    /// Backend to copy them to.
+    #[arg(long)]
+    pub to: String,
+    /// Files copied at once.
+    #[arg(long, default_value_t = 8)]
+    pub jobs: usize,
+}
+
+#[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Files and folders to import (folders are walked recursively; hidden files, symlinks and
     /// non-upload formats are skipped).
@@ -192,6 +208,10 @@ pub struct LoadtestArgs {
     /// Concurrency levels to run, in order.
     #[arg(long, value_delimiter = ',', default_value = "1,8")]
     pub concurrency: Vec<usize>,
+    /// A server setup to measure, `label;KEY=VALUE;…` (environment of the server child);
+    /// repeat to compare setups in one run (ratios against the first are printed at the end).
+    #[arg(long)]
+    pub setup: Vec<String>,
 }
 
 #[derive(Debug, Args)]

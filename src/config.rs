@@ -40,8 +40,9 @@ pub struct Config {
 #[serde(default)]
 pub struct StorageConfig {
     pub mode: StorageMode,
-    /// Which backend holds the files: `"local"` (under `data_dir`).
+    /// Which backend holds the files: `"local"` (under `data_dir`) or `"s3"` (`[storage.s3]`).
     pub backend: String,
+    pub s3: upstage_storage_s3::S3Config,
 }
 
 impl Default for StorageConfig {
@@ -49,6 +50,7 @@ impl Default for StorageConfig {
         StorageConfig {
             mode: StorageMode::Datefolder,
             backend: "local".to_owned(),
+            s3: upstage_storage_s3::S3Config::default(),
         }
     }
 }

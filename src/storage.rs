@@ -18,11 +18,14 @@ pub fn open(cfg: &Config, root: &Path) -> Result<Arc<dyn Storage>> {
                 format!("storage root {}", root.display())
             })?))
         }
+        "s3" => Ok(Arc::new(
+            upstage_storage_s3::S3Storage::new(&cfg.storage.s3).context("storage.s3")?,
+        )),
         plugin if plugin.starts_with("plugin:") => {
             crate::plugins::open_storage(cfg, plugin.trim_start_matches("plugin:"))
         }
-        other => {
-            anyhow::bail!("unknown storage backend {other:?} (storage.backend): expected \"local\"")
-        }
+        other => anyhow::bail!(
+            "unknown storage backend {other:?} (storage.backend): expected \"local\", \"s3\" or \"plugin:NAME\""
+        ),
     }
 }

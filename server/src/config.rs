@@ -14,6 +14,9 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     /// `sqlite://…` (default: `<data_dir>/upstage.db`) or `postgres://…`.
     pub database_url: Option<String>,
+    /// Connections each instance keeps to the database (default: 4 for SQLite, 16 for
+    /// PostgreSQL). With N instances PostgreSQL sees up to N times this many.
+    pub database_max_connections: Option<u32>,
     /// Site time zone for `date` (IANA name); `date_gmt` is always UTC.
     pub timezone: String,
     /// Id padding for new sites (the salt is generated once and kept in the database).
@@ -42,6 +45,7 @@ impl Default for ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: None,
             database_url: None,
+            database_max_connections: None,
             timezone: "UTC".into(),
             id_padding: 999,
             guest: GuestConfig::default(),

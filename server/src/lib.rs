@@ -29,6 +29,7 @@ use upstage_storage::StorageMode;
 
 pub use config::ServerConfig;
 pub use state::{AppState, Shared};
+pub use urls::mime_of;
 
 /// What the binary hands the server.
 pub struct ServeOptions {
@@ -54,7 +55,7 @@ pub async fn open_db(
         .database_url
         .clone()
         .unwrap_or_else(|| db::default_url(data_dir));
-    let db = db::Db::connect(&url)
+    let db = db::Db::connect(&url, cfg.database_max_connections)
         .await
         .with_context(|| format!("opening database {}", redact(&url)))?;
     let salt = db

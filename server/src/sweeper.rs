@@ -1,10 +1,17 @@
 //! Expired images are deleted in the background (never at request time), in batches, every
 //! `sweep_seconds`: files first, then rows, so a crash between the two leaves a row whose files
 //! are gone (404) rather than files nobody can delete.
+//!
+//! Every instance runs the sweeper. On PostgreSQL a batch is claimed with `FOR UPDATE SKIP
+//! LOCKED` in a transaction held while its files are deleted, so each expired image is handled
+//! by exactly one instance and the others take the next rows instead of waiting. SQLite is a
+//! single-machine database; there one instance sweeps at a time anyway (one writer).
 
 use std::time::Duration;
 
+use crate::db::DbKind;
 use crate::state::Shared;
+use crate::web::DeleteError;
 
 pub fn spawn(state: Shared) {
     tokio::spawn(async move {
@@ -20,12 +27,43 @@ pub fn spawn(state: Shared) {
     });
 }
 
-/// Delete up to one batch of expired images; returns how many were removed.
-pub async fn sweep_once(state: &Shared) -> Result<usize, crate::db::DbError> {
+/// Delete up to one batch of expired images; returns how many were removed. An image whose
+/// files cannot be deleted (storage down) keeps its row and is retried on the next sweep.
+pub async fn sweep_once(state: &Shared) -> Result<usize, DeleteError> {
     let now = crate::db::now_gmt();
-    let expired = state.db.expired(&now, state.cfg.sweep_batch).await?;
-    for row in &expired {
-        crate::web::delete_image(state, row).await?;
+    if state.db.kind == DbKind::Postgres {
+        return sweep_claimed(state, &now).await;
     }
-    Ok(expired.len())
+    let expired = state.db.expired(&now, state.cfg.sweep_batch).await?;
+    let mut removed = 0;
+    for row in &expired {
+        match crate::web::delete_image(state, row).await {
+            Ok(()) => removed += 1,
+            Err(DeleteError::Storage(e)) => tracing::warn!(id = row.id, "kept for retry: {e}"),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(removed)
+}
+
+async fn sweep_claimed(state: &Shared, now: &str) -> Result<usize, DeleteError> {
+    let mut tx = state
+        .db
+        .pool
+        .begin()
+        .await
+        .map_err(crate::db::DbError::from)?;
+    let claimed = crate::db::claim_expired(&mut tx, now, state.cfg.sweep_batch).await?;
+    let mut removed = 0;
+    for row in &claimed {
+        match crate::web::delete_files(state, row).await {
+            Ok(()) => {
+                crate::db::delete_image_row_in(&mut tx, row.id).await?;
+                removed += 1;
+            }
+            Err(e) => tracing::warn!(id = row.id, "kept for retry: {e}"),
+        }
+    }
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(removed)
 }

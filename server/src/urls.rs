@@ -71,7 +71,12 @@ impl ImageUrls {
             format!("{slug}.{id_encoded}")
         };
         let path_viewer = format!("{}/{route}/{tail}", state.base_path);
-        let file_base = format!("{}/{}{}", state.base_url, row.folder, row.name);
+        // Object storage behind a CDN serves files itself; otherwise our own file route does.
+        let stem = format!("{}{}", row.folder, row.name);
+        let file_base = state
+            .storage
+            .public_url(&stem)
+            .unwrap_or_else(|| format!("{}/{stem}", state.base_url));
         ImageUrls {
             main_url: format!("{file_base}.{}", row.extension),
             url_viewer: format!("{}/{route}/{tail}", state.base_url),

@@ -51,17 +51,71 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(i).copied().unwrap_or_default()
 }
 
-pub fn run(args: LoadtestArgs) -> Result<ExitCode> {
-    tokio::runtime::Runtime::new()?.block_on(run_async(args))
+/// `label;KEY=VALUE;KEY=VALUE…`: a server configuration to measure, as environment variables
+/// of the child (e.g. `s3+pg;UPSTAGE_STORAGE__BACKEND=s3;UPSTAGE_SERVER__DATABASE_URL=…`).
+fn parse_setup(spec: &str) -> Result<(String, Vec<(String, String)>)> {
+    let mut parts = spec.split(';');
+    let label = parts.next().unwrap_or_default().trim().to_owned();
+    let vars = parts
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            p.split_once('=')
+                .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+                .with_context(|| format!("--setup {label:?}: {p:?} is not KEY=VALUE"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if label.is_empty() {
+        bail!("--setup needs a label first: \"label;KEY=VALUE;…\"");
+    }
+    Ok((label, vars))
 }
 
-async fn run_async(args: LoadtestArgs) -> Result<ExitCode> {
+pub fn run(args: LoadtestArgs) -> Result<ExitCode> {
+    let setups = if args.setup.is_empty() {
+        vec![("default".to_owned(), Vec::new())]
+    } else {
+        args.setup
+            .iter()
+            .map(|s| parse_setup(s))
+            .collect::<Result<Vec<_>>>()?
+    };
+    let rt = tokio::runtime::Runtime::new()?;
+    let mut rates = Vec::new();
+    for (label, vars) in &setups {
+        println!("\n## {label}");
+        rates.push(rt.block_on(run_async(&args, vars))?);
+    }
+    if setups.len() > 1 {
+        println!(
+            "\n| concurrency | {} |",
+            setups
+                .iter()
+                .map(|s| format!("{} / {}", s.0, setups[0].0))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+        println!("|---|{}", "---|".repeat(setups.len()));
+        for (i, conc) in args.concurrency.iter().enumerate() {
+            let cells: Vec<String> = rates
+                .iter()
+                .map(|r| format!("{:.2}", r[i] / rates[0][i].max(f64::MIN_POSITIVE)))
+                .collect();
+            println!("| {conc} | {} |", cells.join(" | "));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One server child with `vars` in its environment; returns uploads/s per concurrency level.
+async fn run_async(args: &LoadtestArgs, vars: &[(String, String)]) -> Result<Vec<f64>> {
     let dir = std::env::temp_dir().join(format!("upstage-loadtest-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
     let mut child = Command::new(std::env::current_exe()?)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .current_dir(&dir)
         .env("UPSTAGE_DATA_DIR", dir.join("data"))
+        .envs(vars.iter().map(|(k, v)| (k, v)))
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -82,7 +136,7 @@ async fn run_async(args: LoadtestArgs) -> Result<ExitCode> {
         }
     }
     let (Some(key), Some(base)) = (key, base) else {
-        bail!("server did not start")
+        bail!("server did not start (a shared database must be empty: the load test needs the first admin key)")
     };
     let endpoint = format!("{base}/api/1/upload");
     let client = reqwest::Client::new();
@@ -95,6 +149,7 @@ async fn run_async(args: LoadtestArgs) -> Result<ExitCode> {
     println!("| concurrency | uploads/s | p50 ms | p99 ms | errors | server peak RSS MB |");
     println!("|---|---|---|---|---|---|");
     let mut seed = 1;
+    let mut rates = Vec::new();
     for &conc in &args.concurrency {
         // Bodies are made up front so the client's JPEG encoding is not measured.
         let bodies: Vec<Vec<u8>> = (0..args.requests)
@@ -140,6 +195,7 @@ async fn run_async(args: LoadtestArgs) -> Result<ExitCode> {
         }
         let secs = start.elapsed().as_secs_f64();
         lat.sort();
+        rates.push(lat.len() as f64 / secs);
         println!(
             "| {conc} | {:.1} | {:.0} | {:.0} | {errors} | {:.0} |",
             lat.len() as f64 / secs,
@@ -150,5 +206,26 @@ async fn run_async(args: LoadtestArgs) -> Result<ExitCode> {
     }
     child.kill().await.ok();
     let _ = std::fs::remove_dir_all(&dir);
-    Ok(ExitCode::SUCCESS)
+    Ok(rates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_setup;
+
+    #[test]
+    fn setups_are_a_label_then_variables() {
+        let (label, vars) =
+            parse_setup("s3+pg;UPSTAGE_STORAGE__BACKEND=s3;URL=postgres://h/db?x=1").unwrap();
+        assert_eq!(label, "s3+pg");
+        assert_eq!(
+            vars,
+            vec![
+                ("UPSTAGE_STORAGE__BACKEND".to_owned(), "s3".to_owned()),
+                ("URL".to_owned(), "postgres://h/db?x=1".to_owned()),
+            ]
+        );
+        assert!(parse_setup("x;NOEQUALS").is_err());
+        assert!(parse_setup(";A=b").is_err());
+    }
 }

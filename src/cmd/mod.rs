@@ -4,6 +4,7 @@ mod import;
 mod keys;
 mod loadtest;
 mod plugins;
+mod migrate_storage;
 mod process;
 mod serve;
 mod tui;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Upload(args) => upload::run(cfg, args),
         Command::Tui(args) => tui::run(cfg, args),
         Command::Plugins(c) => plugins::run(&cfg, c),
+        Command::MigrateStorage(args) => migrate_storage::run(&cfg, args),
         Command::Doctor => {
             let frame = cfg
                 .stage_specs()?

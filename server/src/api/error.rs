@@ -96,6 +96,18 @@ impl ApiError {
                     force_json: false,
                 }
             }
+            ErrorCode::Storage => {
+                // Object storage unreachable or refusing: nothing was kept (store_item rolls
+                // back), so the client can simply retry.
+                tracing::error!("storage failed: {}", e.message);
+                ApiError {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    message: "Storage unavailable: the file was not saved, try again shortly"
+                        .into(),
+                    code: 503,
+                    force_json: false,
+                }
+            }
             _ => ApiError::internal(e),
         }
     }

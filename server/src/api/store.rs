@@ -92,7 +92,7 @@ pub async fn record_upload(
     let id = match state.db.insert_image(&row).await {
         Ok(id) => id,
         Err(e) => {
-            remove_files(state, &processed);
+            remove_files(state, &processed).await;
             return Err(e.into());
         }
     };
@@ -107,10 +107,16 @@ pub async fn record_upload(
     })
 }
 
-fn remove_files(state: &AppState, p: &Processed) {
-    for f in &p.stored.files {
-        if let Err(e) = upstage_storage::Storage::delete(state.storage.as_ref(), &f.key) {
-            tracing::warn!(key = %f.key, "could not remove an orphaned file: {e}");
+/// Off the async workers: a storage backend may block on the network (object storage).
+async fn remove_files(state: &AppState, p: &Processed) {
+    let storage = state.storage.clone();
+    let keys: Vec<String> = p.stored.files.iter().map(|f| f.key.clone()).collect();
+    let _ = tokio::task::spawn_blocking(move || {
+        for key in keys {
+            if let Err(e) = storage.delete(&key) {
+                tracing::warn!(key = %key, "could not remove an orphaned file: {e}");
+            }
         }
-    }
+    })
+    .await;
 }

@@ -144,6 +144,17 @@ impl Db {
         .await?)
     }
 
+    /// Up to `limit` images with an id above `after`, in id order (walking every image).
+    pub async fn images_after(&self, after: i64, limit: i64) -> Result<Vec<ImageRow>, DbError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM images WHERE id > $1 ORDER BY id LIMIT $2"
+        ))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Up to `limit` images whose expiration is before `now` (UTC), oldest expiry first.
     pub async fn expired(&self, now: &str, limit: i64) -> Result<Vec<ImageRow>, DbError> {
         Ok(sqlx::query_as(&format!(
@@ -155,4 +166,38 @@ impl Db {
         .fetch_all(&self.pool)
         .await?)
     }
+}
+
+/// Claim up to `limit` expired images for this instance until `tx` ends (PostgreSQL): rows
+/// another instance has claimed are skipped rather than waited for.
+pub async fn claim_expired(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    now: &str,
+    limit: i64,
+) -> Result<Vec<ImageRow>, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM images WHERE expiration_date_gmt IS NOT NULL \
+         AND expiration_date_gmt <= $1 ORDER BY expiration_date_gmt LIMIT $2 \
+         FOR UPDATE SKIP LOCKED"
+    ))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// [`Db::delete_image_row`] inside a transaction.
+pub async fn delete_image_row_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM image_tags WHERE image_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM images WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -13,7 +13,7 @@ use sqlx::AnyPool;
 use std::str::FromStr;
 
 pub use albums::{Album, Category};
-pub use images::{ImageRow, NewImage};
+pub use images::{claim_expired, delete_image_row_in, ImageRow, NewImage};
 pub use users::{ApiKeyRow, User};
 
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +44,7 @@ pub fn default_url(data_dir: &Path) -> String {
 }
 
 impl Db {
-    pub async fn connect(url: &str) -> Result<Db, DbError> {
+    pub async fn connect(url: &str, max_connections: Option<u32>) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let kind = if url.starts_with("sqlite:") {
             DbKind::Sqlite
@@ -56,7 +56,10 @@ impl Db {
         let options = AnyConnectOptions::from_str(url)?;
         let pool = AnyPoolOptions::new()
             // SQLite serialises writers anyway; a few connections keep readers from waiting.
-            .max_connections(if kind == DbKind::Sqlite { 4 } else { 16 })
+            .max_connections(max_connections.unwrap_or(match kind {
+                DbKind::Sqlite => 4,
+                DbKind::Postgres => 16,
+            }))
             .connect_with(options)
             .await?;
         if kind == DbKind::Sqlite {

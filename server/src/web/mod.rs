@@ -27,7 +27,7 @@ use axum::response::Response;
 use axum::routing::{any, get};
 use axum::Router;
 
-pub use delete::delete_image;
+pub use delete::{chain_keys, delete_files, delete_image, DeleteError};
 
 use crate::db::ImageRow;
 use crate::state::{AppState, Shared};

@@ -1,6 +1,8 @@
 //! A real `upstage serve` on a free loopback port, with its own data dir and database.
 #![allow(dead_code)]
 
+pub mod stack;
+
 use std::io::Cursor;
 
 use image::{ImageFormat, RgbImage};
@@ -12,6 +14,8 @@ pub struct TestServer {
     pub admin_key: String,
     pub state: Shared,
     pub dir: tempfile::TempDir,
+    /// The bucket, when the server stores its files in S3.
+    pub s3: Option<std::sync::Arc<upstage_storage_s3::S3Storage>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -57,14 +61,33 @@ pub async fn start_with_parts(
     pipeline: Pipeline,
     storage: std::sync::Arc<dyn upstage_storage::Storage>,
 ) -> TestServer {
-    start_full(|_| {}, pipeline, Some(storage)).await
+    start_on(None, |_| {}, pipeline, Some(storage)).await
 }
 
 async fn start_inner(tweak: impl FnOnce(&mut ServerConfig), pipeline: Pipeline) -> TestServer {
-    start_full(tweak, pipeline, None).await
+    let shared = if stack::wanted_from_env() {
+        Some(
+            stack::pg_s3()
+                .await
+                .expect("UPSTAGE_TEST_STACK=pg-s3 needs DATABASE_URL_PG and S3_MOTO_ENDPOINT"),
+        )
+    } else {
+        None
+    };
+    start_on(shared.as_ref(), tweak, pipeline, None).await
 }
 
-async fn start_full(
+/// Start on SQLite + local disk (`None`) or on a PostgreSQL database and S3 bucket that other
+/// instances may share: several of these make a scaled-out site.
+pub async fn start_with_backend(
+    shared: Option<&stack::PgS3>,
+    tweak: impl FnOnce(&mut ServerConfig),
+) -> TestServer {
+    start_on(shared, tweak, pipeline(Limits::default()), None).await
+}
+
+async fn start_on(
+    shared: Option<&stack::PgS3>,
     tweak: impl FnOnce(&mut ServerConfig),
     pipeline: Pipeline,
     storage: Option<std::sync::Arc<dyn upstage_storage::Storage>>,
@@ -72,10 +95,19 @@ async fn start_full(
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
+        database_url: shared.map(|s| s.database_url.clone()),
         ..ServerConfig::default()
     };
     cfg.processing.workers = 2;
     tweak(&mut cfg);
+    let s3 = shared.map(|s| stack::s3_storage(&s.s3));
+    let storage: std::sync::Arc<dyn upstage_storage::Storage> = match (storage, &s3) {
+        (Some(given), _) => given,
+        (None, Some(s3)) => s3.clone(),
+        (None, None) => {
+            std::sync::Arc::new(upstage_storage_local::LocalStorage::new(dir.path()).unwrap())
+        }
+    };
     let listener = upstage_server::bind(cfg.listen).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let opts = ServeOptions {
@@ -83,14 +115,25 @@ async fn start_full(
         data_dir: dir.path().to_path_buf(),
         pipeline,
         storage_mode: upstage_storage::StorageMode::Datefolder,
-        storage: storage.unwrap_or_else(|| {
-            std::sync::Arc::new(upstage_storage_local::LocalStorage::new(dir.path()).unwrap())
-        }),
+        storage,
         medium_size: 750,
         thumb_size: (320, 320),
     };
     let state = upstage_server::build_state(opts, addr).await.unwrap();
-    let admin_key = upstage_server::ensure_admin(&state).await.unwrap().unwrap();
+    // Instances sharing a database share its first admin; only the first start creates one.
+    let admin_key = match upstage_server::ensure_admin(&state).await.unwrap() {
+        Some(key) => key,
+        None => {
+            let admin = state
+                .db
+                .create_user(&format!("admin-{}", addr.port()), true)
+                .await
+                .unwrap();
+            upstage_server::auth::create_key(&state.db, &state.ids, admin.id, "test")
+                .await
+                .unwrap()
+        }
+    };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let s = state.clone();
     tokio::spawn(async move {
@@ -105,6 +148,7 @@ async fn start_full(
         admin_key,
         state,
         dir,
+        s3,
         shutdown: Some(tx),
     }
 }
@@ -117,6 +161,11 @@ impl TestServer {
             .await
             .unwrap();
         (u.id, key)
+    }
+
+    /// Every stored file's key (`images/…`), on disk or in the bucket.
+    pub fn stored_keys(&self) -> Vec<String> {
+        stack::stored_keys(self.s3.as_deref(), self.dir.path())
     }
 
     pub fn endpoint(&self) -> String {

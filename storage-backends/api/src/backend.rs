@@ -73,6 +73,11 @@ pub trait Storage: Send + Sync {
     fn local_path(&self, _key: &str) -> Option<std::path::PathBuf> {
         None
     }
+    /// The URL clients fetch a key from when the backend is served by something else (a bucket
+    /// behind a CDN); `None` when the server serves it through its own file route.
+    fn public_url(&self, _key: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Keys are relative, `/`-separated, with no empty, `.` or `..` segment and no backslash or NUL,
