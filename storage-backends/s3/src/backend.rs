@@ -29,6 +29,19 @@ pub struct S3Storage {
     label: String,
 }
 
+/// Write the whole body and close; on failure abort, so no half-written object and no unfinished
+/// multipart upload (whose parts cost money until aborted) is left behind.
+async fn write_or_abort(mut w: opendal::Writer, body: Vec<u8>) -> opendal::Result<()> {
+    let done = match w.write(body).await {
+        Ok(()) => w.close().await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    if done.is_err() {
+        let _ = w.abort().await;
+    }
+    done
+}
+
 fn config_error(message: String) -> StorageError {
     StorageError::new(StorageErrorKind::Backend, message)
 }
@@ -164,19 +177,12 @@ impl S3Storage {
                 // One buffered write is a single PutObject at `close`. A refused create is an
                 // expected outcome here; aborting it keeps OpenDAL from reporting an unclosed
                 // writer as a bug.
-                let mut w = op
+                let w = op
                     .writer_with(&k)
                     .content_type(&ct)
                     .if_not_exists(create)
                     .await?;
-                let done = match w.write(body).await {
-                    Ok(()) => w.close().await.map(|_| ()),
-                    Err(e) => Err(e),
-                };
-                if done.is_err() {
-                    let _ = w.abort().await;
-                }
-                done
+                write_or_abort(w, body).await
             })?
             .map_err(|e| errors::map_create(key, e))
     }
@@ -193,21 +199,13 @@ impl S3Storage {
         let chunk = self.chunk;
         self.bridge
             .run(async move {
-                let mut w = op
+                let w = op
                     .writer_with(&k)
                     .chunk(chunk)
                     .concurrent(2)
                     .content_type(&ct)
                     .await?;
-                let done = match w.write(body).await {
-                    Ok(()) => w.close().await.map(|_| ()),
-                    Err(e) => Err(e),
-                };
-                if done.is_err() {
-                    // Parts already uploaded cost money until the upload is aborted.
-                    let _ = w.abort().await;
-                }
-                done
+                write_or_abort(w, body).await
             })?
             .map_err(|e| errors::map("put", key, e))
     }
