@@ -1,5 +1,7 @@
 //! A stage plugin as a `StageFactory` / `Stage` of the host's registry.
 
+use std::sync::Arc;
+
 use upstage_sdk::abi::{UpNeeds, UpStageVTable, NEEDS_ENCODED, NEEDS_RGBA8};
 use upstage_sdk::plugin::PluginErrorKind;
 use upstage_sdk::{
@@ -9,6 +11,7 @@ use upstage_sdk::{
 use crate::call::checked;
 use crate::instance::Instance;
 use crate::item::{to_rgb, to_rgba, view, Edits};
+use crate::respawn::Live;
 use crate::{CallError, LoadError, PluginKind, PluginLibrary};
 
 /// Registers a stage plugin under its own name.
@@ -41,7 +44,7 @@ impl PluginStageFactory {
     /// An instance, for callers outside a registry (tests, tools).
     pub fn instance(&self, config_json: &str) -> Result<PluginStage, LoadError> {
         Ok(PluginStage {
-            inst: Instance::create(&self.lib, config_json)?,
+            live: Live::create(&self.lib, config_json)?,
             vt: self.vt,
         })
     }
@@ -68,15 +71,20 @@ impl StageFactory for PluginStageFactory {
     }
 }
 
-/// One instance of a stage plugin.
+/// One configured stage plugin: the instance calls go to, replaced after a panic.
 pub struct PluginStage {
-    inst: Instance,
+    live: Live,
     vt: &'static UpStageVTable,
 }
 
+/// Why one item failed: the plugin said so, or the host refused what it returned.
+enum Fail {
+    Call(CallError),
+    Stage(StageError),
+}
+
 impl PluginStage {
-    fn error(&self, e: CallError) -> StageError {
-        let name = self.inst.name();
+    fn error(&self, inst: &Arc<Instance>, e: CallError) -> StageError {
         let code = match e.kind {
             PluginErrorKind::Panicked | PluginErrorKind::Poisoned => ErrorCode::StagePanicked,
             PluginErrorKind::Config => ErrorCode::Config,
@@ -85,54 +93,46 @@ impl PluginStage {
             _ => ErrorCode::StageFailed,
         };
         let detail = match e.kind {
-            PluginErrorKind::Panicked => " (the plugin instance is disabled until restart)",
-            _ => "",
+            PluginErrorKind::Panicked => self.live.retire(inst).note(),
+            _ => String::new(),
         };
         StageError::new(
             code,
-            format!("plugin stage '{name}' failed: {}{detail}", e.message),
+            format!(
+                "plugin stage '{}' failed: {}{detail}",
+                self.live.name(),
+                e.message
+            ),
         )
     }
 
-    fn ask_needs(&self, ctx: &ItemContext, meta_json: &str) -> Result<UpNeeds, StageError> {
-        let needs = self.vt.needs.ok_or_else(|| missing("needs"))?;
-        let item = view(ctx, meta_json, false, None, std::ptr::null());
-        let mut out = UpNeeds::default();
-        checked(|err| unsafe { needs(self.inst.raw(), &item, &mut out, err) })
-            .map_err(|e| self.error(e))?;
-        Ok(out)
-    }
-}
-
-fn missing(what: &str) -> StageError {
-    StageError::new(ErrorCode::StageFailed, format!("plugin has no {what}"))
-}
-
-fn meta_json(ctx: &ItemContext) -> String {
-    serde_json::to_string(&ctx.meta).unwrap_or_else(|_| "{}".into())
-}
-
-impl Stage for PluginStage {
-    fn name(&self) -> &str {
-        self.inst.name()
-    }
-
-    fn needs(&self, ctx: &ItemContext) -> Needs {
-        match self.ask_needs(ctx, &meta_json(ctx)) {
-            Ok(n) if n.flags & NEEDS_RGBA8 != 0 => Needs::Pixels(PixelRequest {
-                min_width: n.min_width,
-                min_height: n.min_height,
-            }),
-            Ok(_) => Needs::Metadata,
-            // `process` asks again and reports the error against the item.
-            Err(_) => Needs::Metadata,
+    fn fail(&self, inst: &Arc<Instance>, f: Fail) -> StageError {
+        match f {
+            Fail::Call(e) => self.error(inst, e),
+            Fail::Stage(e) => e,
         }
     }
 
-    fn process(&self, ctx: &mut ItemContext) -> Result<(), StageError> {
+    fn ask_needs(
+        &self,
+        inst: &Instance,
+        ctx: &ItemContext,
+        meta_json: &str,
+    ) -> Result<UpNeeds, Fail> {
+        let needs = self.vt.needs.ok_or_else(|| Fail::Stage(missing("needs")))?;
+        let item = view(ctx, meta_json, false, None, std::ptr::null());
+        let mut out = UpNeeds::default();
+        checked(|err| unsafe { needs(inst.raw(), &item, &mut out, err) }).map_err(Fail::Call)?;
+        Ok(out)
+    }
+
+    fn process_with(&self, inst: &Instance, ctx: &mut ItemContext) -> Result<(), Fail> {
         let meta = meta_json(ctx);
-        let n = self.ask_needs(ctx, &meta)?;
-        let process = self.vt.process.ok_or_else(|| missing("process"))?;
+        let n = self.ask_needs(inst, ctx, &meta)?;
+        let process = self
+            .vt
+            .process
+            .ok_or_else(|| Fail::Stage(missing("process")))?;
         let lent = if n.flags & NEEDS_RGBA8 != 0 {
             ctx.pixels.take().map(to_rgba)
         } else {
@@ -150,12 +150,59 @@ impl Stage for PluginStage {
                 .as_mut()
                 .map(|r| (r.data.as_mut_slice(), r.width, r.height));
             let mut item = view(ctx, &meta, n.flags & NEEDS_ENCODED != 0, pixels, &host);
-            checked(|err| unsafe { process(self.inst.raw(), &mut item, err) })
+            checked(|err| unsafe { process(inst.raw(), &mut item, err) })
         };
         if let Some(r) = raster {
             ctx.pixels = Some(if widened { to_rgb(r) } else { r });
         }
-        r.map_err(|e| self.error(e))?;
-        edits.apply(ctx, self.inst.name())
+        r.map_err(Fail::Call)?;
+        edits.apply(ctx, inst.name()).map_err(Fail::Stage)
+    }
+}
+
+fn missing(what: &str) -> StageError {
+    StageError::new(ErrorCode::StageFailed, format!("plugin has no {what}"))
+}
+
+fn meta_json(ctx: &ItemContext) -> String {
+    serde_json::to_string(&ctx.meta).unwrap_or_else(|_| "{}".into())
+}
+
+impl Stage for PluginStage {
+    fn name(&self) -> &str {
+        self.live.name()
+    }
+
+    fn needs(&self, ctx: &ItemContext) -> Needs {
+        let inst = self.live.current();
+        match self.ask_needs(&inst, ctx, &meta_json(ctx)) {
+            Ok(n) if n.flags & NEEDS_RGBA8 != 0 => Needs::Pixels(PixelRequest {
+                min_width: n.min_width,
+                min_height: n.min_height,
+            }),
+            Ok(_) => Needs::Metadata,
+            // `process` asks again and reports the error against the item.
+            Err(Fail::Call(e)) if e.kind == PluginErrorKind::Panicked => {
+                self.live.retire(&inst);
+                Needs::Metadata
+            }
+            Err(_) => Needs::Metadata,
+        }
+    }
+
+    fn process(&self, ctx: &mut ItemContext) -> Result<(), StageError> {
+        let inst = self.live.current();
+        match self.process_with(&inst, ctx) {
+            // A panic on another thread retired this instance between lookup and call; the
+            // poisoned instance touched nothing, so the item simply goes to its successor.
+            Err(Fail::Call(e))
+                if e.kind == PluginErrorKind::Poisoned && !self.live.is_current(&inst) =>
+            {
+                let fresh = self.live.current();
+                self.process_with(&fresh, ctx)
+                    .map_err(|f| self.fail(&fresh, f))
+            }
+            r => r.map_err(|f| self.fail(&inst, f)),
+        }
     }
 }

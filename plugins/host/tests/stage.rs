@@ -4,7 +4,7 @@
 mod dylibs;
 
 use rayon::prelude::*;
-use upstage_plugin_host::{load_library, PluginStage, PluginStageFactory};
+use upstage_plugin_host::{load_library, PluginStage, PluginStageFactory, MAX_RESPAWNS};
 use upstage_sdk::{
     ErrorCode, Format, ItemContext, Needs, PixelLayout, PixelRequest, Raster, Stage, UploadOptions,
 };
@@ -131,7 +131,7 @@ fn sixty_four_images_in_parallel_through_one_instance() {
 }
 
 #[test]
-fn stage_errors_and_panics_fail_the_item_and_poison_the_instance() {
+fn stage_errors_and_panics_fail_the_item_and_replace_the_instance() {
     let s = stage("misbehave", "{}");
     let mut ok = item("fine.png", 4, 4, 0, PixelLayout::Rgb8);
     s.process(&mut ok).unwrap();
@@ -150,12 +150,25 @@ fn stage_errors_and_panics_fail_the_item_and_poison_the_instance() {
     let e = s.process(&mut boom).unwrap_err();
     assert_eq!(e.code, ErrorCode::StagePanicked);
     assert!(e.message.contains("deliberate panic on panic.png"), "{e}");
-    assert!(e.message.contains("disabled until restart"), "{e}");
+    assert!(e.message.contains("replaced by a fresh one"), "{e}");
     assert!(
         boom.pixels.is_some(),
         "the lent pixels come back even after a panic"
     );
+    // The poisoned instance is retired: the next item runs on a fresh one.
+    s.process(&mut ok).unwrap();
 
+    // A plugin that panics on everything is not recreated forever.
+    for _ in 1..MAX_RESPAWNS {
+        let mut boom = item("panic.png", 4, 4, 0, PixelLayout::Rgb8);
+        assert_eq!(
+            s.process(&mut boom).unwrap_err().code,
+            ErrorCode::StagePanicked
+        );
+    }
+    let mut boom = item("panic.png", 4, 4, 0, PixelLayout::Rgb8);
+    let e = s.process(&mut boom).unwrap_err();
+    assert!(e.message.contains("disabled until restart"), "{e}");
     let e = s.process(&mut ok).unwrap_err();
     assert_eq!(e.code, ErrorCode::StagePanicked);
     assert!(e.message.contains("disabled after an earlier panic"), "{e}");
