@@ -58,15 +58,8 @@ async fn start() -> Plugged {
 }
 
 async fn upload(s: &common::TestServer, bytes: Vec<u8>, name: &str) -> (u16, Value) {
-    let form =
-        reqwest::multipart::Form::new().part("source", common::file_part(bytes, name, "image/png"));
-    let r = common::client()
-        .post(s.endpoint())
-        .header("X-API-Key", &s.admin_key)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let part = common::file_part(bytes, name, "image/png");
+    let r = common::post_file(&s.endpoint(), &s.admin_key, part, &[]).await;
     let status = r.status().as_u16();
     (status, r.json().await.unwrap())
 }

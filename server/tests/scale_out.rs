@@ -11,39 +11,19 @@ use common::TestServer;
 use serde_json::Value;
 
 async fn upload(s: &TestServer, bytes: Vec<u8>, name: &str, extra: &[(&str, &str)]) -> Value {
-    let extra = extra
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    upload_to(
-        s.endpoint(),
-        s.admin_key.clone(),
-        bytes,
-        name.to_owned(),
-        extra,
-    )
-    .await
-}
-
-async fn upload_to(
-    endpoint: String,
-    key: String,
-    bytes: Vec<u8>,
-    name: String,
-    extra: Vec<(String, String)>,
-) -> Value {
-    let mut form = reqwest::multipart::Form::new()
-        .part("source", common::file_part(bytes, &name, "image/jpeg"));
-    for (k, v) in extra {
-        form = form.text(k, v);
-    }
-    common::client()
-        .post(endpoint)
-        .header("X-API-Key", key)
-        .multipart(form)
-        .send()
+    let part = common::file_part(bytes, name, "image/jpeg");
+    common::post_file(&s.endpoint(), &s.admin_key, part, extra)
+        .await
+        .json()
         .await
         .unwrap()
+}
+
+/// `upload` with owned arguments, for spawned tasks.
+async fn upload_to(endpoint: String, key: String, bytes: Vec<u8>, name: String) -> Value {
+    let part = common::file_part(bytes, &name, "image/jpeg");
+    common::post_file(&endpoint, &key, part, &[])
+        .await
         .json()
         .await
         .unwrap()
@@ -129,7 +109,6 @@ async fn concurrent_uploads_of_one_name_to_both_instances_never_collide() {
             s.admin_key.clone(),
             bytes,
             "cat.jpg".into(),
-            vec![],
         )));
     }
     let mut bodies = Vec::new();

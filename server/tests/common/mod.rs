@@ -211,6 +211,26 @@ pub fn file_part(bytes: Vec<u8>, name: &str, mime: &str) -> reqwest::multipart::
         .unwrap()
 }
 
+/// The request most tests make: one file as `source`, text fields, the key in `X-API-Key`.
+pub async fn post_file(
+    endpoint: &str,
+    key: &str,
+    part: reqwest::multipart::Part,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new().part("source", part);
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    client()
+        .post(endpoint)
+        .header("X-API-Key", key)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The `image` object of the user's example response (a video upload), parsed from the spec text
 /// the user gave us, so tests compare against the contract itself.
 pub fn example_image() -> serde_json::Value {
