@@ -10,8 +10,12 @@ pub enum Decoded {
     Bytes(Vec<u8>),
 }
 
+/// What the reference's `\s` removes: ASCII whitespace only. A Unicode space (e.g. U+00A0) is
+/// not base64 and makes the value invalid, as there.
+const SPACES: [char; 6] = [' ', '\t', '\n', '\x0b', '\x0c', '\r'];
+
 pub fn decode(value: &str) -> Decoded {
-    let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact: String = value.chars().filter(|c| !SPACES.contains(c)).collect();
     if compact.is_empty() {
         return Decoded::Empty;
     }
@@ -53,6 +57,10 @@ mod tests {
             "non-zero trailing bits"
         );
         assert!(matches!(decode("  \n"), Decoded::Empty));
+        assert!(
+            matches!(decode("aGVs\u{a0}bG8="), Decoded::Invalid),
+            "a Unicode space is not whitespace to strip"
+        );
         assert!(looks_like_url("https://example.com/a.jpg"));
         assert!(!looks_like_url("aGVsbG8="));
     }
@@ -68,8 +76,6 @@ mod fuzz {
     use upstage_fuzz::{fuzz_values, Verdict};
 
     const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    /// What PHP's `\s` removes: ASCII whitespace only.
-    const SPACES: [char; 6] = [' ', '\t', '\n', '\x0b', '\x0c', '\r'];
 
     /// Canonical standard base64, decided character by character.
     fn canonical(s: &str) -> bool {

@@ -104,8 +104,11 @@ mod fuzz {
     use upstage_fuzz::proptest::prelude::*;
     use upstage_fuzz::{fuzz_values, Verdict};
 
+    /// `None` for bytes no header value can hold (the HTTP layer refuses those first).
     fn read(header: &[u8]) -> Result<Option<String>, String> {
-        let value = HeaderValue::from_bytes(header).map_err(|e| e.to_string())?;
+        let Ok(value) = HeaderValue::from_bytes(header) else {
+            return Ok(None);
+        };
         let mut h = HeaderMap::new();
         h.insert(CONTENT_DISPOSITION, value);
         Ok(raw_file_name(&h))

@@ -62,7 +62,8 @@ pub fn expiration_date(value: Option<&str>, now: NaiveDateTime) -> Option<NaiveD
         let (months, secs) = parse_iso(v)?;
         now.checked_add_months(Months::new(months))? + Duration::seconds(secs)
     } else {
-        let secs = if v.bytes().all(|b| b.is_ascii_digit()) {
+        // `ctype_digit("")` is false: a blank value is unparseable (5 minutes), not a number.
+        let secs = if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
             v.parse::<i64>().unwrap_or(MAX)
         } else {
             parse_iso(v).map_or(0, |(m, s)| s.saturating_add(i64::from(m) * 2_629_746))
@@ -91,6 +92,7 @@ mod tests {
     fn reference_cases() {
         assert_eq!(secs("60"), 300, "clamped up to 5 minutes");
         assert_eq!(secs("garbage"), 300, "unparseable means 5 minutes");
+        assert_eq!(secs("  "), 300, "blank is unparseable too");
         assert_eq!(secs("P10Y"), 31_536_000, "clamped down to a year");
         assert_eq!(secs("PT5M"), 300);
         assert_eq!(secs("P3D"), 3 * 86_400);
