@@ -226,7 +226,7 @@ pub struct ServeArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
-    /// Create a key (and the user if new); the key is printed once.
+    /// Create a key (and the account if new); the key is printed once.
     Create {
         #[arg(long)]
         user: String,

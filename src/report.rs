@@ -19,10 +19,19 @@ pub struct Processed {
     pub timings: Vec<StageTiming>,
 }
 
+/// An item this installation cannot process (a codec or external tool such as ffmpeg is
+/// missing) is skipped, not failed: the file is fine and nothing about the batch went wrong; the
+/// message says what to install.
+pub fn is_skip(e: &ItemError) -> bool {
+    e.code == ErrorCode::CodecUnavailable
+}
+
 #[derive(Serialize)]
 struct JsonLine<'a> {
     file: &'a str,
     ok: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    skipped: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     item: Option<&'a Processed>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,6 +73,7 @@ pub fn json_line(r: &ItemReport<Processed>) -> String {
     let line = JsonLine {
         file: &file,
         ok: item.is_some(),
+        skipped: r.result.as_ref().err().is_some_and(is_skip),
         item,
         error,
         elapsed_ms: r.elapsed.as_millis(),
@@ -88,6 +98,7 @@ pub fn human_line(r: &ItemReport<Processed>) -> String {
                 r.elapsed.as_millis()
             )
         }
+        Err(e) if is_skip(e) => format!("skip  {file}: {} [{}]", e.message, e.code),
         Err(e) => format!("FAIL  {file}: {} [{}]", e.message, e.code),
     }
 }

@@ -1,4 +1,4 @@
-//! Real photographs (`../shared/corpus/make_corpus.sh`): every file of every format processes,
+//! Real photographs (`scripts/corpus`): every file of every format processes,
 //! orientation-tagged photos report upright sizes, and outputs are valid images.
 
 mod common;

@@ -10,15 +10,11 @@ use std::process::{Command, Output};
 
 use import_support::*;
 use upstage_storage::Storage;
-use upstage_storage_s3::testing::{create_bucket, ENDPOINT_VAR};
+use upstage_storage_s3::testing::create_bucket;
 use upstage_storage_s3::{S3Config, S3Storage, Secret};
 
 fn endpoint() -> Option<String> {
-    let ep = std::env::var(ENDPOINT_VAR).ok().filter(|v| !v.is_empty());
-    if ep.is_none() {
-        eprintln!("SKIPPED: {ENDPOINT_VAR} is not set (scripts/test starts moto and sets it)");
-    }
-    ep
+    upstage_testenv::s3_endpoint()
 }
 
 fn with_s3(mut c: Command, endpoint: &str, bucket: &str) -> Command {

@@ -210,3 +210,59 @@ fn an_unknown_stage_in_the_config_is_a_clear_error() {
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown stage 'sharpen'"), "{stderr}");
 }
+
+/// The README's first command on a machine without ffmpeg: the video sample is skipped with a
+/// hint, every image is processed, and the run succeeds.
+#[test]
+fn the_samples_process_without_ffmpeg_and_the_video_is_skipped_with_a_hint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let out_dir = tmp.path().join("data");
+    let run = |json: bool| {
+        let mut args = vec![
+            "process".to_owned(),
+            samples.display().to_string(),
+            "--out".into(),
+            out_dir.display().to_string(),
+        ];
+        if json {
+            args.push("--json".into());
+        }
+        Command::new(env!("CARGO_BIN_EXE_upstage"))
+            .args(&args)
+            .current_dir(tmp.path())
+            .env_remove("UPSTAGE_CONFIG")
+            .env_remove("UPSTAGE_FFMPEG")
+            // A PATH with no ffmpeg on it.
+            .env("PATH", tmp.path())
+            .output()
+            .expect("run upstage")
+    };
+    let human = run(false);
+    let stdout = String::from_utf8_lossy(&human.stdout);
+    assert_eq!(human.status.code(), Some(0), "{stdout}");
+    let skip: Vec<&str> = stdout.lines().filter(|l| l.starts_with("skip")).collect();
+    assert_eq!(skip.len(), 1, "{stdout}");
+    assert!(skip[0].contains("test-pattern.mp4"), "{}", skip[0]);
+    assert!(skip[0].contains("install ffmpeg"), "the hint: {}", skip[0]);
+    let images = std::fs::read_dir(&samples).unwrap().count() - 1;
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok")).count(), images);
+    assert!(stdout.contains("0 failed, 1 skipped"), "{stdout}");
+
+    let json = run(true);
+    assert_eq!(json.status.code(), Some(0));
+    let lines: Vec<Value> = String::from_utf8_lossy(&json.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(summary["skipped"], 1);
+    assert_eq!(summary["failed"], 0);
+    assert_eq!(summary["ok"], images);
+    let video = lines
+        .iter()
+        .find(|l| l["file"].as_str().is_some_and(|f| f.ends_with(".mp4")))
+        .unwrap();
+    assert_eq!(video["skipped"], true);
+    assert_eq!(video["error"]["code"], "codec_unavailable");
+}

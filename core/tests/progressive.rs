@@ -7,15 +7,7 @@ use std::path::PathBuf;
 use upstage_core::scans;
 
 fn corpus() -> Option<PathBuf> {
-    let dir =
-        PathBuf::from(std::env::var("UPSTAGE_CORPUS").unwrap_or_else(|_| "/tmp/corpus".into()));
-    if dir.join("jpeg").is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("UPSTAGE_ALLOW_NO_CORPUS").as_deref() == Ok("1") {
-        return None;
-    }
-    panic!("corpus not found at {} (see scripts/test)", dir.display());
+    upstage_testenv::corpus()
 }
 
 fn scaled(bytes: &[u8], d: u16) -> (u16, u16, Vec<u8>) {

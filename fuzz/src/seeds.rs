@@ -19,9 +19,6 @@ impl Seed {
     }
 }
 
-const CORPUS_VAR: &str = "UPSTAGE_CORPUS";
-const ALLOW_VAR: &str = "UPSTAGE_ALLOW_NO_CORPUS";
-
 fn workspace_root() -> &'static Path {
     // This crate sits one level below the workspace root.
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,40 +26,20 @@ fn workspace_root() -> &'static Path {
         .unwrap_or(Path::new("."))
 }
 
-/// The corpus directory holding all of `subdirs`, or `None` when it is missing and
-/// `UPSTAGE_ALLOW_NO_CORPUS=1` says to go on with the committed seeds only. Otherwise a missing
-/// corpus fails the test with the command that builds it: a fuzz run never passes by skipping.
+/// The corpus directory, under the `upstage-testenv` policy: missing, it fails the test with the
+/// command that builds it (`None` only when `UPSTAGE_TEST_SKIP` names `corpus`: the run then
+/// fuzzes the committed seeds only). A corpus without one of `subdirs` is incomplete and fails.
 pub fn corpus_dir(subdirs: &[&str]) -> Option<PathBuf> {
-    let dir = std::env::var_os(CORPUS_VAR).map_or_else(
-        || {
-            let home = std::env::var_os("HOME").unwrap_or_default();
-            PathBuf::from(home).join(".cache/upstage/corpus")
-        },
-        PathBuf::from,
-    );
-    let missing: Vec<&str> = subdirs
-        .iter()
-        .copied()
-        .filter(|s| !dir.join(s).is_dir())
-        .collect();
-    if missing.is_empty() {
-        return Some(dir);
-    }
-    if std::env::var(ALLOW_VAR).as_deref() == Ok("1") {
-        eprintln!(
-            "NOTICE: no corpus at {} ({} missing); fuzzing the committed seeds only \
-             ({ALLOW_VAR}=1)",
+    let dir = upstage_testenv::corpus()?;
+    for sub in subdirs {
+        assert!(
+            dir.join(sub).is_dir(),
+            "the corpus at {} has no {sub}/: rebuild it with `scripts/corpus {}`",
             dir.display(),
-            missing.join(", ")
+            dir.display()
         );
-        return None;
     }
-    panic!(
-        "real-photo corpus not found at {} (missing {}): build it with `scripts/corpus DIR` and \
-         set {CORPUS_VAR}=DIR, or set {ALLOW_VAR}=1 to fuzz the committed seeds only",
-        dir.display(),
-        missing.join(", ")
-    );
+    Some(dir)
 }
 
 /// Every file directly inside the corpus's `subdirs` (e.g. `gif`, `exif/corrupt`), by name.

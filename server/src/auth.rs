@@ -91,7 +91,7 @@ pub struct KeyCache {
 }
 
 impl KeyCache {
-    /// The user a user-format key belongs to, or `None` when it is not a valid, unrevoked key.
+    /// The account a user-format key belongs to, or `None` when it is not a valid, unrevoked key.
     pub async fn user_for(
         &self,
         db: &Db,

@@ -1,5 +1,5 @@
 //! Settings of the HTTP adapter (the `[server]` table of `upstage.toml`). Defaults follow the
-//! reference installer's, except where `decisions.md` chooses otherwise.
+//! reference installer's, except where docs/compatibility.md says we differ.
 
 use std::net::SocketAddr;
 

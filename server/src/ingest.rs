@@ -43,7 +43,7 @@ pub async fn import_caller(state: &AppState) -> anyhow::Result<(Caller, Option<S
     Ok((Caller::User(admin), new_key))
 }
 
-/// The id of `name` among the user's albums, created if missing.
+/// The id of `name` among the owner's albums, created if missing.
 pub async fn album_id(state: &AppState, user_id: i64, name: &str) -> anyhow::Result<i64> {
     if let Some(a) = state
         .db
@@ -128,7 +128,7 @@ pub async fn upload_file(
     serde_json::to_value(image).map_err(|e| ApiError::internal(e.to_string()))
 }
 
-/// The user's albums as (name, encoded id), oldest first.
+/// The owner's albums as (name, encoded id), oldest first.
 pub async fn albums(state: &AppState, user_id: i64) -> anyhow::Result<Vec<(String, String)>> {
     Ok(state
         .db
@@ -139,7 +139,7 @@ pub async fn albums(state: &AppState, user_id: i64) -> anyhow::Result<Vec<(Strin
         .collect())
 }
 
-/// The encoded id of album `name` of the user, created if missing.
+/// The encoded id of the owner's album `name`, created if missing.
 pub async fn album_encoded_id(
     state: &AppState,
     user_id: i64,

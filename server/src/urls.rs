@@ -1,4 +1,4 @@
-//! Every URL an image has (reference §12): files under the storage folder, the viewer with its
+//! Every URL an image has (docs/compatibility.md): files under the storage folder, the viewer with its
 //! SEO slug, the short URL, and the delete URL built on it.
 
 use crate::db::ImageRow;

@@ -1,4 +1,4 @@
-//! The reference's error catalogue (§4) against the real server: HTTP 400 with the exact JSON body
+//! Chevereto's error catalogue (docs/compatibility.md) against the real server: HTTP 400 with the exact JSON body
 //! `{"status_code":400,"error":{"message":…,"code":…},"status_txt":"Bad Request"}` in the
 //! reference's order of checks, plain text for `txt`/`redirect`, and bad input that never yields a
 //! 500, a panic or a hang.
@@ -126,7 +126,7 @@ async fn no_key_provided() {
         100,
     )
     .await;
-    // A header that is present but empty wins over a valid `key` parameter (reference §2.1).
+    // A header that is present but empty wins over a valid `key` parameter, as in Chevereto.
     let form = jpeg_form(2).text("key", s.admin_key.clone());
     expect_error(
         c.post(s.endpoint())
@@ -315,7 +315,7 @@ async fn guest_key_mismatch_and_match() {
         100,
     )
     .await;
-    // Accepted: the upload works, tags and another user's album are ignored, no owner.
+    // Accepted: the upload works, tags and another account's album are ignored, no owner.
     let (bob, _) = s.user_key("bob").await;
     let album = s.state.db.create_album(bob, "bob's").await.unwrap();
     let form = jpeg_form(2)
@@ -952,7 +952,7 @@ fn png_claiming(w: u32, h: u32) -> Vec<u8> {
         let start = out.len();
         out.extend_from_slice(kind);
         out.extend_from_slice(data);
-        let crc = crc32(&out[start..]);
+        let crc = crc32fast::hash(&out[start..]);
         out.extend_from_slice(&crc.to_be_bytes());
     }
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
@@ -971,20 +971,6 @@ fn png_claiming(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
 
 #[tokio::test]
 async fn huge_dimensions_are_refused_without_decoding() {
@@ -1154,14 +1140,7 @@ async fn declared_type_is_not_trusted() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The user's curl example, with the real curl binary.
-
-fn curl_available() -> bool {
-    std::process::Command::new("curl")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+// The documented curl example, with the real curl binary.
 
 async fn run_curl(dir: &std::path::Path, args: Vec<String>) -> std::process::Output {
     let dir = dir.to_path_buf();
@@ -1177,9 +1156,8 @@ async fn run_curl(dir: &std::path::Path, args: Vec<String>) -> std::process::Out
 }
 
 #[tokio::test]
-async fn the_users_curl_example() {
-    if !curl_available() {
-        eprintln!("curl is not on PATH: skipped");
+async fn the_documented_curl_example() {
+    if upstage_testenv::curl().is_none() {
         return;
     }
     let s = common::start().await;

@@ -1,4 +1,4 @@
-//! The upload parameters (reference §5) against the real server: title/name, description, tags,
+//! The upload parameters (docs/compatibility.md) against the real server: title/name, description, tags,
 //! album_id, category_id, width, expiration, nsfw, use_file_date, where parameters are read from
 //! (query string, body; body wins), the trailing slash, and the OpenAPI document.
 
@@ -589,7 +589,7 @@ async fn trailing_slash_is_not_redirected() {
     assert_eq!(img["width"], 303);
 }
 
-/// Every parameter the endpoint reads, and the `image` keys of the user's example.
+/// Every parameter the endpoint reads, and the `image` keys of the documented example.
 const PARAMS: [&str; 14] = [
     "source",
     "key",
@@ -751,7 +751,7 @@ async fn openapi_document() {
     assert!(kinds.iter().any(|k| k.contains("binary")), "{kinds:?}");
     assert!(kinds.iter().any(|k| k.contains("base64")), "{kinds:?}");
     assert!(kinds.iter().any(|k| k == "uri"), "{kinds:?}");
-    // The success schema has every key of the user's example; the error schema its shape.
+    // The success schema has every key of the documented example; the error schema its shape.
     let ok = resolve(&doc, &path["post"]["responses"]["200"]);
     let ok_schema = resolve(&doc, &ok["content"]["application/json"]["schema"]);
     let ok_schema = ok_schema["oneOf"].as_array().map_or(ok_schema, |alts| {

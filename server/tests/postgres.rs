@@ -1,6 +1,6 @@
 //! The same flows on PostgreSQL: every query the adapter runs must work unchanged on both
 //! databases. Needs `DATABASE_URL_PG` (scripts/test starts a private cluster with scripts/pg);
-//! without it the test fails with instructions unless `UPSTAGE_ALLOW_NO_PG=1`.
+//! without it the test fails with instructions (the `upstage-testenv` policy).
 
 mod common;
 
@@ -8,13 +8,7 @@ use serde_json::Value;
 use sqlx::Connection;
 
 async fn fresh_database() -> Option<String> {
-    let Ok(admin_url) = std::env::var("DATABASE_URL_PG") else {
-        if std::env::var("UPSTAGE_ALLOW_NO_PG").as_deref() == Ok("1") {
-            eprintln!("DATABASE_URL_PG not set: PostgreSQL test skipped (UPSTAGE_ALLOW_NO_PG=1)");
-            return None;
-        }
-        panic!("DATABASE_URL_PG is not set: run the tests with scripts/test, or `eval \"$(scripts/pg start)\"` first");
-    };
+    let admin_url = upstage_testenv::postgres_url()?;
     let name = format!("upstage_test_{}", upstage_server::auth::random_hex(6));
     let mut conn = sqlx::postgres::PgConnection::connect(&admin_url)
         .await

@@ -1,6 +1,6 @@
 //! Several instances behind one site: two in-process servers sharing one PostgreSQL database
 //! and one S3 bucket (moto). Needs DATABASE_URL_PG and S3_MOTO_ENDPOINT (scripts/test sets both);
-//! without them each test prints why it skipped.
+//! without them each test fails naming the command that starts them.
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! `upstage loadtest`: a real `upstage serve` child on loopback (own temp data dir), ~2 MB JPEG
-//! uploads at each concurrency level, and the numbers the HTTP issue asks for: uploads/s,
+//! uploads at each concurrency level, and the figures that matter for an upload server: uploads/s,
 //! p50/p99 latency, and the server's peak RSS (VmHWM) over the whole run.
 
 use std::io::Cursor;

@@ -10,7 +10,7 @@ use upstage_storage::{store_item, StoreOptions};
 
 use crate::cli::ProcessArgs;
 use crate::config::Config;
-use crate::report::{human_line, json_line, Processed};
+use crate::report::{human_line, is_skip, json_line, Processed};
 
 pub fn run(cfg: &Config, args: ProcessArgs) -> Result<ExitCode> {
     let pipeline = cfg.build_pipeline()?;
@@ -64,19 +64,29 @@ pub fn run(cfg: &Config, args: ProcessArgs) -> Result<ExitCode> {
         bar.inc(1);
     })?;
     bar.finish_and_clear();
-    let failed = report.failed();
+    let skipped = report
+        .items
+        .iter()
+        .filter(|i| i.result.as_ref().err().is_some_and(is_skip))
+        .count();
+    let failed = report.failed() - skipped;
+    let ok = total - failed - skipped;
     let secs = report.elapsed.as_secs_f64();
     let rate = if secs > 0.0 { total as f64 / secs } else { 0.0 };
     if json {
         println!(
             "{}",
-            serde_json::json!({"summary": {"total": total, "ok": total - failed, "failed": failed,
-                "seconds": secs, "items_per_second": rate, "out": out}})
+            serde_json::json!({"summary": {"total": total, "ok": ok, "failed": failed,
+                "skipped": skipped, "seconds": secs, "items_per_second": rate, "out": out}})
         );
     } else {
+        let skipped = if skipped > 0 {
+            format!(", {skipped} skipped (see the hint on each skip line)")
+        } else {
+            String::new()
+        };
         println!(
-            "{} processed, {failed} failed in {secs:.2} s ({rate:.1} items/s) -> {}",
-            total - failed,
+            "{ok} processed, {failed} failed{skipped} in {secs:.2} s ({rate:.1} items/s) -> {}",
             out.display()
         );
     }

@@ -47,25 +47,8 @@ pub fn with_orientation(jpeg: &[u8], o: u16) -> Vec<u8> {
     out
 }
 
-/// The real-photo corpus (`../shared/corpus/make_corpus.sh`). Missing corpus fails the test with
-/// instructions unless `UPSTAGE_ALLOW_NO_CORPUS=1`, so CI can never pass by silently skipping.
+/// The real-photo corpus (`scripts/corpus`), under the `upstage-testenv` policy: missing, it
+/// fails the test with the command that builds it.
 pub fn corpus() -> Option<PathBuf> {
-    let dir =
-        PathBuf::from(std::env::var("UPSTAGE_CORPUS").unwrap_or_else(|_| "/tmp/corpus".into()));
-    if dir.join("jpeg").is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("UPSTAGE_ALLOW_NO_CORPUS").as_deref() == Ok("1") {
-        eprintln!(
-            "corpus not found at {}: skipped (UPSTAGE_ALLOW_NO_CORPUS=1)",
-            dir.display()
-        );
-        return None;
-    }
-    panic!(
-        "real-photo corpus not found at {}; build it with `bash ../shared/corpus/make_corpus.sh {}` \
-         or set UPSTAGE_CORPUS",
-        dir.display(),
-        dir.display()
-    );
+    upstage_testenv::corpus()
 }

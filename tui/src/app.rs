@@ -31,7 +31,7 @@ pub struct Setup {
 
 const FRAME: Duration = Duration::from_millis(50);
 
-/// Run until the user quits; true when any file failed or was refused.
+/// Run until quit; true when any file failed or was refused.
 pub async fn run(setup: Setup) -> std::io::Result<bool> {
     let mut state = State::new(
         setup.lang,

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use upstage_sdk::Format;
 
-use crate::crc::crc32;
+use crc32fast::hash as crc32;
 
 /// What a segment is, in its container's own terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

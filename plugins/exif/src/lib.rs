@@ -8,7 +8,6 @@
 //! than failing the item.
 
 mod container;
-mod crc;
 mod date;
 mod gps;
 mod locate;

@@ -1,4 +1,4 @@
-//! Base64 sources must be canonical standard base64 (reference §5.1): `+/` alphabet, padded, no
+//! Base64 sources must be canonical standard base64 (docs/compatibility.md): `+/` alphabet, padded, no
 //! `data:` prefix, no non-zero trailing bits. Whitespace is removed first.
 
 use base64::engine::general_purpose::STANDARD;

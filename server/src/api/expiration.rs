@@ -1,5 +1,5 @@
 //! `expiration`: seconds, a preset key, or any ISO-8601 duration; clamped to 5 minutes..1 year
-//! (reference §5.8, including its quirk that an unparseable value means 5 minutes).
+//! (as Chevereto reads it, including its quirk that an unparseable value means 5 minutes).
 
 use chrono::{Duration, Months, NaiveDateTime};
 

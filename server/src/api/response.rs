@@ -1,5 +1,5 @@
-//! The success body: the envelope and every field of the `image` object of the user's example, in
-//! its key order and JSON types (reference §8).
+//! The success body: the envelope and every field of the `image` object of the documented example, in
+//! its key order and JSON types (docs/compatibility.md; fixture server/tests/fixtures/upload-response.json).
 
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -42,7 +42,7 @@ pub struct TagJson {
     pub url: String,
 }
 
-/// Key order and types as in the user's example.
+/// Key order and types as in the documented example.
 #[derive(Serialize)]
 pub struct ImageJson {
     pub name: String,

@@ -1,4 +1,4 @@
-//! The upload handler: the reference's order of checks (§4), then processing, storing, the row,
+//! The upload handler: Chevereto's order of checks (docs/compatibility.md), then processing, storing, the row,
 //! and the response in the asked format.
 
 use std::net::SocketAddr;
@@ -133,7 +133,7 @@ async fn upload(
     method: &Method,
     ip: &str,
 ) -> Result<Recorded, ApiError> {
-    // A present header wins even when empty (reference §2.1).
+    // A present header wins even when empty, as in Chevereto.
     let from_header = header_key.is_some();
     let key = header_key
         .or_else(|| p.raw("key").map(str::to_owned))
@@ -156,7 +156,7 @@ async fn upload(
         return Err(ApiError::bad("Invalid API action", 120));
     }
     if p.oversize.is_some() {
-        // The size is checked after duplicates and flooding (§4 #20); a file that was never
+        // The size is checked after duplicates and flooding (Chevereto's order); a file that was never
         // stored cannot be a duplicate.
         flood_check(state, &caller, ip, Utc::now().naive_utc()).await?;
         return Err(too_big(state));

@@ -1,6 +1,6 @@
 //! Downloads an upload given as a URL (`source=https://…`) without opening an SSRF hole.
 //!
-//! The reference implementation fetches whatever the URL names (spec §5.1 item 2). Here every hop
+//! Chevereto fetches whatever the URL names. Here every hop
 //! is resolved by us, every resolved address must be public or operator allow-listed, and the
 //! connection is pinned to exactly those vetted addresses so a second DNS answer (rebinding)
 //! cannot redirect it. Size and time are bounded while streaming, not after.

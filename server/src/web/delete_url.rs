@@ -1,6 +1,6 @@
 //! The delete URL, `/<route>/<anything>.<id>/delete/<token>` (also `/<route>/<id>/delete/<token>`).
 //!
-//! Unlike the reference, a GET never deletes (`decisions.md`): chat apps and mail scanners fetch
+//! Unlike Chevereto, a GET never deletes (docs/compatibility.md): chat apps and mail scanners fetch
 //! every URL they see. GET and HEAD show a confirmation page with a POST form; POST (the form) or
 //! DELETE (scripts) delete. A wrong token, an unknown id and an expired image are all 404, before
 //! and after the deletion alike.

@@ -1,5 +1,5 @@
 //! The routes the API's responses point at: stored files, the viewer page, the short URL and the
-//! delete URL (reference §12, with the delete URL made safe as `decisions.md` asks).
+//! delete URL (made safe: see docs/compatibility.md).
 //!
 //! Under each route prefix (`image`, `video` by default):
 //!

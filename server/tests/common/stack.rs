@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use sqlx::Connection;
-use upstage_storage_s3::testing::{create_bucket, ENDPOINT_VAR};
+use upstage_storage_s3::testing::create_bucket;
 use upstage_storage_s3::{S3Config, S3Storage, Secret};
 
 /// A shared PostgreSQL database and S3 bucket (several instances may use one).
@@ -21,18 +21,11 @@ pub fn wanted_from_env() -> bool {
     std::env::var("UPSTAGE_TEST_STACK").as_deref() == Ok("pg-s3")
 }
 
-/// A fresh database and bucket, or `None` (with a printed reason) when the services are not
-/// configured. `scripts/test` configures both.
+/// A fresh database and bucket. Without the services the test fails naming the command that
+/// starts them (`None` only when `UPSTAGE_TEST_SKIP` allows skipping them).
 pub async fn pg_s3() -> Option<PgS3> {
-    let (Ok(admin_url), Ok(endpoint)) = (
-        std::env::var("DATABASE_URL_PG"),
-        std::env::var(ENDPOINT_VAR),
-    ) else {
-        eprintln!(
-            "SKIPPED: PostgreSQL + S3 needs DATABASE_URL_PG and {ENDPOINT_VAR} (scripts/test sets both)"
-        );
-        return None;
-    };
+    let admin_url = upstage_testenv::postgres_url()?;
+    let endpoint = upstage_testenv::s3_endpoint()?;
     static N: AtomicUsize = AtomicUsize::new(0);
     let tag = format!(
         "{}{}",

@@ -1,5 +1,5 @@
-//! Interface strings. English and Danish; the Danish uploader messages are the user's site's own
-//! (spec/api-v1.1-upload.txt), kept verbatim so the terminal says what the website says.
+//! Interface strings. English and Danish; the Danish uploader messages are Chevereto's own Danish
+//! uploader strings, kept verbatim so the terminal says what the website says.
 
 mod da;
 mod en;

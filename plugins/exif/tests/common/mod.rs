@@ -13,28 +13,10 @@ use exif::{Context, Exif, In, Reader, Tag};
 use upstage_sdk::{Format, ItemContext, Stage, UploadOptions};
 use upstage_stage_exif::{ExifConfig, ExifStage};
 
-/// The corpus directory (`UPSTAGE_CORPUS`, default `/tmp/corpus`). Missing corpus fails the test,
-/// unless `UPSTAGE_ALLOW_NO_CORPUS=1`, in which case the caller should return early.
+/// The real-photo corpus (`scripts/corpus`), under the `upstage-testenv` policy: missing, it
+/// fails the test with the command that builds it.
 pub fn corpus() -> Option<PathBuf> {
-    let dir =
-        PathBuf::from(std::env::var("UPSTAGE_CORPUS").unwrap_or_else(|_| "/tmp/corpus".into()));
-    if dir.join("exif").is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("UPSTAGE_ALLOW_NO_CORPUS").as_deref() == Ok("1") {
-        eprintln!(
-            "NOTICE: no corpus at {}; real-data test skipped (UPSTAGE_ALLOW_NO_CORPUS=1)",
-            dir.display()
-        );
-        return None;
-    }
-    panic!(
-        "real-data corpus not found at {} (expected {}/exif/). Build it with \
-         `bash ../shared/corpus/make_corpus.sh DIR` and set UPSTAGE_CORPUS=DIR, \
-         or set UPSTAGE_ALLOW_NO_CORPUS=1 to skip the real-data tests",
-        dir.display(),
-        dir.display()
-    );
+    upstage_testenv::corpus()
 }
 
 /// Runs the stage over `bytes` and returns the context it left.
@@ -116,20 +98,9 @@ pub fn field_text(exif: &Exif, tag: Tag) -> Option<String> {
         .map(|f| format!("{:?}", f.value))
 }
 
-/// PNG's CRC-32, written out again so the tests do not trust the stage's own.
+/// PNG's CRC-32.
 pub fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
+    crc32fast::hash(data)
 }
 
 pub fn png_chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
