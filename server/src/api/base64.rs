@@ -82,7 +82,10 @@ mod fuzz {
         let body = s.trim_end_matches('=');
         let pad = s.len() - body.len();
         let value = |c: char| ALPHABET.find(c);
-        if s.is_empty() || s.len() % 4 != 0 || pad > 2 || !body.chars().all(|c| value(c).is_some())
+        if s.is_empty()
+            || !s.len().is_multiple_of(4)
+            || pad > 2
+            || !body.chars().all(|c| value(c).is_some())
         {
             return false;
         }
