@@ -203,3 +203,67 @@ pub fn recipe(max_edits: usize) -> impl Strategy<Value = Recipe> {
     (any::<u32>(), prop::collection::vec(edit(), 0..=max_edits))
         .prop_map(|(seed, edits)| Recipe { seed, edits })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seeds() -> Vec<Seed> {
+        let jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 1, 2, 0xFF, 0xD9];
+        vec![Seed::new("a", jpeg), Seed::new("b", b"0123456789".to_vec())]
+    }
+
+    fn at(raw: u64) -> Pos {
+        Pos {
+            in_head: false,
+            raw,
+        }
+    }
+
+    #[test]
+    fn edits_apply_in_order_to_the_chosen_seed() {
+        let r = Recipe {
+            seed: 2, // wraps to the first seed
+            edits: vec![
+                Edit::Length {
+                    nth: 0,
+                    how: LengthEdit::Max,
+                },
+                Edit::FlipBit { at: at(6), bit: 9 },
+                Edit::Splice {
+                    at: at(10),
+                    donor: 1,
+                    from: at(8),
+                    len: 100,
+                },
+                Edit::Truncate { at: at(11) },
+            ],
+        };
+        assert_eq!(
+            r.apply(&seeds()),
+            [0xFF, 0xD8, 0xFF, 0xE0, 0xFF, 0xFF, 3, 2, 0xFF, 0xD9, b'8']
+        );
+        assert!(r.describe(&seeds()).starts_with("seed a, edits"));
+    }
+
+    #[test]
+    fn runs_are_deleted_and_duplicated_within_the_file() {
+        let seeds = seeds();
+        let delete = Recipe {
+            seed: 1,
+            edits: vec![Edit::Delete { at: at(8), len: 50 }],
+        };
+        assert_eq!(delete.apply(&seeds), b"01234567");
+        let dup = Recipe {
+            seed: 1,
+            edits: vec![Edit::Duplicate { at: at(7), len: 2 }],
+        };
+        assert_eq!(dup.apply(&seeds), b"012345678789");
+        let empty = vec![Seed::new("e", Vec::new())];
+        let r = Recipe {
+            seed: 0,
+            edits: vec![Edit::FlipBit { at: at(3), bit: 0 }],
+        };
+        assert!(r.apply(&empty).is_empty(), "edits of nothing do nothing");
+    }
+}
