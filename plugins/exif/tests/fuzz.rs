@@ -143,5 +143,5 @@ fn exif_property(b: &[u8]) -> Verdict {
 
 #[test]
 fn exif_and_xmp_gps_removal() {
-    fuzz("exif", &seeds(), 6, 800, exif_property);
+    fuzz("exif", &seeds(), 6, 4000, exif_property);
 }
