@@ -145,3 +145,30 @@ fn exif_property(b: &[u8]) -> Verdict {
 fn exif_and_xmp_gps_removal() {
     fuzz("exif", &seeds(), 6, 4000, exif_property);
 }
+
+/// The seeds reach what is fuzzed: GPS is removed from real camera files and from each container.
+#[test]
+fn seeds_reach_the_gps_rewriters() {
+    let removed: Vec<String> = seeds()
+        .into_iter()
+        .filter(|s| {
+            run(format_of(&s.bytes), s.bytes.clone(), true)
+                .meta
+                .gps_removed
+        })
+        .map(|s| s.name)
+        .collect();
+    let real = removed.iter().filter(|n| n.starts_with("exif/")).count();
+    // The corpus has 8 camera files with GPS (goexif's samples, corrupt ones included).
+    assert!(
+        real >= 6,
+        "GPS removed from only {real} corpus files: {removed:?}"
+    );
+    for name in [
+        "samples/harbour-sunset.jpg",
+        "synthetic/exif-xmp.png",
+        "synthetic/exif-xmp.webp",
+    ] {
+        assert!(removed.iter().any(|n| n == name), "{name}: no GPS removed");
+    }
+}
