@@ -8,7 +8,7 @@ use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use upstage_core::scans::{highest_coefficient, prune};
-use upstage_fuzz::{corpus_seeds, fuzz, regression_seeds, repo_seeds, Seed, Verdict};
+use upstage_fuzz::{corpus_dir, corpus_seeds, fuzz, regression_seeds, repo_seeds, Seed, Verdict};
 
 /// Decoding is the expensive oracle: only for inputs this small.
 const DECODE_BELOW: usize = 256 * 1024;
@@ -125,7 +125,10 @@ fn real_seeds_are_pruned() {
         .iter()
         .filter(|s| !s.name.starts_with("fuzz_regressions/"))
         .collect();
-    assert!(real.len() >= 2, "only {} progressive seeds", real.len());
+    if corpus_dir(&["jpeg"]).is_some() {
+        // 21 of the corpus's photos are progressive.
+        assert!(real.len() >= 10, "only {} progressive seeds", real.len());
+    }
     for s in real {
         assert!(prune(&s.bytes, 0).is_some(), "{}: nothing pruned", s.name);
     }
