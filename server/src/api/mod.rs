@@ -1,6 +1,7 @@
 //! `/api/1/upload`: the Chevereto API V1.1 endpoint.
 
 mod base64;
+mod disposition;
 mod error;
 mod expiration;
 pub mod options;

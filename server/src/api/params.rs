@@ -12,11 +12,11 @@ use std::io::Write;
 
 use axum::extract::multipart::Field;
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::HeaderMap;
+use axum::http::header::CONTENT_TYPE;
 use futures_util::StreamExt;
 use md5::{Digest, Md5};
 
+use super::disposition::raw_file_name;
 use super::ApiError;
 use crate::processing::{temp_path, TempFile};
 use crate::state::AppState;
@@ -241,63 +241,9 @@ async fn read_multipart(
     Ok(())
 }
 
-/// The file name of a part whose `Content-Disposition` the multipart parser could not read as
-/// UTF-8 (e.g. a Latin-1 name) or that only has an RFC 5987 `filename*`.
-fn raw_file_name(headers: &HeaderMap) -> Option<String> {
-    let bytes = headers.get(CONTENT_DISPOSITION)?.as_bytes();
-    // Not UTF-8: most likely Latin-1 (old clients), where every byte is its own code point.
-    let raw = std::str::from_utf8(bytes).map_or_else(
-        |_| bytes.iter().map(|&b| char::from(b)).collect(),
-        str::to_owned,
-    );
-    let params = disposition_params(&raw);
-    let find = |key: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.clone())
-    };
-    find("filename").or_else(|| {
-        let ext = find("filename*")?;
-        // charset'language'percent-encoded
-        let mut it = ext.splitn(3, '\'');
-        let (_, _, value) = (it.next()?, it.next()?, it.next()?);
-        Some(
-            percent_encoding::percent_decode_str(value)
-                .decode_utf8_lossy()
-                .into_owned(),
-        )
-    })
-}
-
-/// `form-data; name="a"; filename="b;c.jpg"` → `[(name, a), (filename, b;c.jpg)]`.
-fn disposition_params(raw: &str) -> Vec<(String, String)> {
-    let mut segments = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut escaped = false;
-    for c in raw.chars() {
-        match c {
-            _ if escaped => {
-                current.push(c);
-                escaped = false;
-            }
-            '\\' if quoted => escaped = true,
-            '"' => quoted = !quoted,
-            ';' if !quoted => segments.push(std::mem::take(&mut current)),
-            _ => current.push(c),
-        }
-    }
-    segments.push(current);
-    segments
-        .into_iter()
-        .skip(1)
-        .filter_map(|s| {
-            let (k, v) = s.split_once('=')?;
-            Some((k.trim().to_owned(), v.trim().to_owned()))
-        })
-        .collect()
-}
+#[cfg(test)]
+#[path = "params_fuzz.rs"]
+mod fuzz;
 
 #[cfg(test)]
 mod tests {
@@ -323,32 +269,5 @@ mod tests {
         assert_eq!(p.values.len(), MAX_FIELDS);
         assert_eq!(p.raw("f1"), Some("y"), "known names are still updated");
         assert_eq!(p.raw("key"), None);
-    }
-
-    #[test]
-    fn content_disposition_parameters() {
-        assert_eq!(
-            disposition_params(r#"form-data; name="source"; filename="a;\"b\".jpg""#),
-            [
-                ("name".to_owned(), "source".to_owned()),
-                ("filename".to_owned(), "a;\"b\".jpg".to_owned())
-            ]
-        );
-        let mut h = HeaderMap::new();
-        h.insert(
-            CONTENT_DISPOSITION,
-            axum::http::HeaderValue::from_bytes(
-                b"form-data; name=\"source\"; filename=\"caf\xe9.jpg\"",
-            )
-            .unwrap(),
-        );
-        assert_eq!(raw_file_name(&h).as_deref(), Some("caf\u{e9}.jpg"));
-        h.insert(
-            CONTENT_DISPOSITION,
-            axum::http::HeaderValue::from_static(
-                "form-data; name=\"source\"; filename*=UTF-8''caf%C3%A9.jpg",
-            ),
-        );
-        assert_eq!(raw_file_name(&h).as_deref(), Some("caf\u{e9}.jpg"));
     }
 }
