@@ -2,12 +2,14 @@
 
 mod base64;
 mod error;
+mod key_check;
 mod expiration;
 pub mod options;
 pub(crate) mod params;
 mod record;
 mod respond;
 mod response;
+mod spool;
 pub mod store;
 mod tags;
 mod upload;
