@@ -54,7 +54,8 @@ fn upload(server: &Server, file: &[u8]) -> Reply {
     let mut s = connect(server.addr);
     s.write_all(&head).unwrap();
     // The whole body must be accepted: the server reads it even when it cannot keep it.
-    s.write_all(&body).expect("the server stopped reading the body");
+    s.write_all(&body)
+        .expect("the server stopped reading the body");
     read_reply(&mut s).expect("an answer")
 }
 
@@ -95,7 +96,8 @@ fn a_header_key_is_checked_before_the_body_is_spooled() {
         std::thread::sleep(Duration::from_millis(300));
         let spooled = files_under(&server.data().join("tmp"));
         assert_eq!(spooled.is_empty(), status != 200, "{header:?}: {spooled:?}");
-        s.write_all(&body[half..]).expect("the body is read, not refused with a reset");
+        s.write_all(&body[half..])
+            .expect("the body is read, not refused with a reset");
         let r = read_reply(&mut s).expect("an answer");
         assert_eq!(r.status, status, "{r:?}");
         if status != 200 {
@@ -113,12 +115,16 @@ fn a_full_or_read_only_spool_directory_is_answered_and_recovered_from() {
     let disk = Tmpfs::mount(&tmp, "2m");
     let server = start(dir.path(), "");
     let small = noise_jpeg(120, 90, 1);
-    let big = noise_jpeg(1200, 900, 2);
+    let big = noise_jpeg(1700, 1300, 2);
     assert!(big.len() > 2_200_000, "{}", big.len());
 
     let message = upload(&server, &big).chevereto_error(507);
     assert!(message.starts_with("Insufficient storage"), "{message}");
-    assert_eq!(upload(&server, &small).status, 200, "the failed spool was cleaned up");
+    assert_eq!(
+        upload(&server, &small).status,
+        200,
+        "the failed spool was cleaned up"
+    );
 
     // Nothing left at all: even a small upload cannot be spooled, until space returns.
     let filler = tmp.join("filler");
@@ -134,6 +140,10 @@ fn a_full_or_read_only_spool_directory_is_answered_and_recovered_from() {
     assert!(message.contains("not writable"), "{message}");
     disk.remount("rw");
     assert_eq!(upload(&server, &noise_jpeg(120, 90, 6)).status, 200);
-    assert!(server.log().contains("spooling an upload"), "{}", server.log());
+    assert!(
+        server.log().contains("spooling an upload"),
+        "{}",
+        server.log()
+    );
     assert_no_temp_leftovers(&server.data());
 }

@@ -6,6 +6,7 @@ mod serve_support;
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
+use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
@@ -34,16 +35,33 @@ fn urls(reply: &Reply) -> Vec<String> {
         .collect()
 }
 
-/// Start `n` uploads, each sending its body in 16 pieces a fifth of a second apart.
-fn paced_uploads(addr: SocketAddr, key: &str, n: u32) -> Vec<thread::JoinHandle<Outcome>> {
-    (0..n)
+/// Start `n` uploads, each sending its body in 16 pieces `pause` apart; returns once every one
+/// has sent its first piece.
+fn paced_uploads(
+    addr: SocketAddr,
+    key: &str,
+    n: u32,
+    pause: Duration,
+) -> Vec<thread::JoinHandle<Outcome>> {
+    let (tx, rx) = mpsc::channel();
+    let handles = (0..n)
         .map(|i| {
             let body = multipart(&[], &noise_jpeg(400, 300, i + 1));
             let head = upload_head(body.len(), &[("X-API-Key", key)]);
             let chunk = body.len().div_ceil(16);
-            thread::spawn(move || send_paced(addr, &head, &body, chunk, Duration::from_millis(200)))
+            let tx = tx.clone();
+            thread::spawn(move || {
+                send_paced_then(addr, &head, &body, chunk, pause, move || {
+                    let _ = tx.send(());
+                })
+            })
         })
-        .collect()
+        .collect();
+    for _ in 0..n {
+        rx.recv_timeout(Duration::from_secs(60))
+            .expect("an upload did not start");
+    }
+    handles
 }
 
 /// After a restart: every acknowledged upload is served, and every stored file belongs to one.
@@ -59,7 +77,11 @@ fn assert_consistent(server: &Server, acknowledged: &[Reply]) {
     }
     let images = server.data().join("images");
     for f in files_under(&images) {
-        let rel = f.strip_prefix(server.data()).unwrap().to_string_lossy().into_owned();
+        let rel = f
+            .strip_prefix(server.data())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         assert!(
             expected.iter().any(|p| p.ends_with(&rel)),
             "{rel} is stored but no upload was acknowledged for it"
@@ -69,25 +91,35 @@ fn assert_consistent(server: &Server, acknowledged: &[Reply]) {
 }
 
 #[test]
-fn a_signal_lets_uploads_in_flight_finish() {
-    for sig in ["-TERM", "-INT"] {
+fn a_signal_lets_uploads_in_flight_finish_within_the_grace_period() {
+    // (signal, grace s, pause between body pieces ms, every upload must succeed)
+    let cases = [
+        ("-TERM", 60, 200, true),
+        ("-INT", 60, 200, true),
+        // Bodies that need ~16 s against a 1 s grace period: cut, and answered or closed.
+        ("-TERM", 1, 1000, false),
+    ];
+    for (sig, grace, pause, all_succeed) in cases {
         let dir = tempfile::tempdir().unwrap();
-        let mut server = start(dir.path(), &config(60, 30));
+        let mut server = start(dir.path(), &config(grace, 30));
         let key = server.key.clone().expect("admin key");
-        let uploads = paced_uploads(server.addr, &key, 8);
-        // Every upload has its connection and some of its body in by now.
-        thread::sleep(Duration::from_millis(600));
+        let uploads = paced_uploads(server.addr, &key, 8, Duration::from_millis(pause));
         server.signal(sig);
         let outcomes: Vec<Outcome> = uploads.into_iter().map(|h| h.join().unwrap()).collect();
-        let status = server.wait_exit(Duration::from_secs(60) + MARGIN);
+        let status = server.wait_exit(Duration::from_secs(grace) + MARGIN);
         assert_eq!(status.code(), Some(0), "{sig}: {}", server.log());
-        let acknowledged: Vec<Reply> = outcomes
-            .into_iter()
-            .map(|o| match o {
-                Outcome::Reply(r) if r.status == 200 => r,
+        let mut acknowledged = Vec::new();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Reply(r) if r.status == 200 => acknowledged.push(r),
+                Outcome::Reply(r) if !all_succeed => {
+                    let message = r.chevereto_error(503);
+                    assert!(message.contains("shutting down"), "{message}");
+                }
+                Outcome::Closed(_) if !all_succeed => {}
                 other => panic!("{sig}: an upload in flight was not finished: {other:?}"),
-            })
-            .collect();
+            }
+        }
         let restarted = start(dir.path(), &config(60, 30));
         assert_consistent(&restarted, &acknowledged);
     }

@@ -26,7 +26,11 @@ fn trickle_until_closed(s: &mut TcpStream, bytes: &[u8], pause: Duration) -> usi
             Err(_) => return i + 1,
         }
     }
-    panic!("{} bytes sent over {:?} and the connection is still open", bytes.len(), pause * bytes.len() as u32);
+    panic!(
+        "{} bytes sent over {:?} and the connection is still open",
+        bytes.len(),
+        pause * bytes.len() as u32
+    );
 }
 
 #[test]
@@ -35,7 +39,10 @@ fn slow_headers_are_cut_off() {
     let server = start(dir.path(), "[server]\nheader_timeout_seconds = 1\n");
     let mut s = connect(server.addr);
     // 600 header bytes at 4 a second would take 150 s; the header timeout is 1 s.
-    let head = format!("GET /healthz HTTP/1.1\r\nHost: test\r\nX-Pad: {}\r\n\r\n", "a".repeat(550));
+    let head = format!(
+        "GET /healthz HTTP/1.1\r\nHost: test\r\nX-Pad: {}\r\n\r\n",
+        "a".repeat(550)
+    );
     let sent = trickle_until_closed(&mut s, head.as_bytes(), Duration::from_millis(250));
     assert!(sent < head.len(), "{sent}");
 }
@@ -44,7 +51,11 @@ fn slow_headers_are_cut_off() {
 fn slow_bodies_are_cut_off() {
     // (config, pause between body bytes, what it tests)
     let cases = [
-        ("body_idle_timeout_seconds = 1", Duration::from_secs(600), "idle body"),
+        (
+            "body_idle_timeout_seconds = 1",
+            Duration::from_secs(600),
+            "idle body",
+        ),
         (
             "body_idle_timeout_seconds = 60\nrequest_timeout_seconds = 2",
             Duration::from_millis(100),
@@ -78,7 +89,11 @@ fn slow_bodies_are_cut_off() {
             Ok(reply) => {
                 let message = reply.chevereto_error(408);
                 assert!(message.starts_with("Request timeout"), "{what}: {message}");
-                assert!(reply.head.contains("connection: close"), "{what}: {}", reply.head);
+                assert!(
+                    reply.head.contains("connection: close"),
+                    "{what}: {}",
+                    reply.head
+                );
             }
             Err(e) => panic!("{what}: no answer: {e}"),
         }
@@ -99,7 +114,8 @@ fn healthz_answers_while_many_slow_clients_are_connected() {
         (0..n)
             .map(|_| {
                 let mut s = connect(server.addr);
-                s.write_all(b"POST /api/1/upload HTTP/1.1\r\nHost: te").unwrap();
+                s.write_all(b"POST /api/1/upload HTTP/1.1\r\nHost: te")
+                    .unwrap();
                 s
             })
             .collect()
@@ -120,7 +136,9 @@ fn healthz_answers_while_many_slow_clients_are_connected() {
         .unwrap();
     let early = read_reply(&mut waiting);
     assert!(
-        early.as_ref().is_err_and(|e| matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)),
+        early
+            .as_ref()
+            .is_err_and(|e| matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)),
         "served beyond max_connections: {early:?}"
     );
     // …and is served as soon as a slot frees.

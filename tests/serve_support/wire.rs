@@ -33,7 +33,11 @@ impl Reply {
         // The reference's key order.
         let keys: Vec<&str> = ["status_code", "error", "status_txt"].to_vec();
         let at = |k: &str| self.body.find(&format!("\"{k}\"")).expect(k);
-        assert!(keys.windows(2).all(|w| at(w[0]) < at(w[1])), "{}", self.body);
+        assert!(
+            keys.windows(2).all(|w| at(w[0]) < at(w[1])),
+            "{}",
+            self.body
+        );
         message
     }
 }
@@ -57,10 +61,8 @@ pub fn multipart(fields: &[(&str, &str)], file: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     for (k, v) in fields {
         out.extend(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-            )
-            .bytes(),
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .bytes(),
         );
     }
     out.extend(
@@ -137,10 +139,26 @@ pub fn send_paced(
     chunk: usize,
     pause: Duration,
 ) -> Outcome {
+    send_paced_then(addr, head, body, chunk, pause, || {})
+}
+
+/// [`send_paced`], calling `started` once the head and the first piece are sent.
+pub fn send_paced_then(
+    addr: SocketAddr,
+    head: &[u8],
+    body: &[u8],
+    chunk: usize,
+    pause: Duration,
+    started: impl FnOnce(),
+) -> Outcome {
     let mut s = connect(addr);
+    let mut started = Some(started);
     let sent = s.write_all(head).and_then(|_| {
         for piece in body.chunks(chunk) {
             s.write_all(piece)?;
+            if let Some(f) = started.take() {
+                f();
+            }
             std::thread::sleep(pause);
         }
         Ok(())
@@ -155,7 +173,9 @@ pub fn send_paced(
 /// `GET path` on a new connection.
 pub fn get(addr: SocketAddr, path: &str) -> io::Result<Reply> {
     let mut s = connect(addr);
-    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").as_bytes())?;
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").as_bytes(),
+    )?;
     read_reply(&mut s)
 }
 

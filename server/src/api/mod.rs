@@ -2,8 +2,8 @@
 
 mod base64;
 mod error;
-mod key_check;
 mod expiration;
+mod key_check;
 pub mod options;
 pub(crate) mod params;
 mod record;

@@ -17,8 +17,8 @@ use super::store::{record_upload, Recorded};
 use super::url_source::{fetch, UrlPolicy};
 use super::{key_check, options, ApiError, ResponseFormat};
 use crate::auth::{random_hex, Caller};
-use crate::http::body::CutReason;
 use crate::db::fmt_date;
+use crate::http::body::CutReason;
 use crate::processing::md5_file;
 use crate::state::{AppState, Shared};
 
@@ -92,7 +92,17 @@ async fn run(state: Shared, version: String, action: String, req: Request) -> Re
     };
     let format = ResponseFormat::parse(params.raw("format"));
     let imgbb = params.raw("image").is_some();
-    match upload(&state, &params, &version, &action, header_caller, &method, &ip).await {
+    match upload(
+        &state,
+        &params,
+        &version,
+        &action,
+        header_caller,
+        &method,
+        &ip,
+    )
+    .await
+    {
         Ok(r) => success(&state, &r, format, imgbb),
         Err(e) => e.into_response_as(format),
     }

@@ -107,9 +107,7 @@ pub async fn run(
         let _ = socket.set_nodelay(true);
         let (router, stopping, body) = (router.clone(), life.stopping.clone(), settings.body);
         let svc = hyper::service::service_fn(move |req| {
-            router
-                .clone()
-                .oneshot(prepare(req, peer, body, &stopping))
+            router.clone().oneshot(prepare(req, peer, body, &stopping))
         });
         let conn = http.serve_connection(TokioIo::new(socket), svc);
         let draining = life.draining.clone();

@@ -34,7 +34,10 @@ fn spool_failures_say_what_to_do() {
 fn storage_messages_with_a_full_disk_are_recognised() {
     let full = format!("storage io: writing images/a.jpg: {}", os(Errno::NOSPC));
     assert!(says_disk_full(&full));
-    assert!(!says_disk_full(&format!("storage io: {}", os(Errno::ACCESS))));
+    assert!(!says_disk_full(&format!(
+        "storage io: {}",
+        os(Errno::ACCESS)
+    )));
     assert!(!says_disk_full("storage backend: 503 Slow Down"));
 }
 
@@ -68,7 +71,10 @@ async fn sqlite_error(db: &std::path::Path, ro: bool, busy: bool) -> sqlx::Error
             .await
             .unwrap();
         let mut c = w.acquire().await.unwrap();
-        sqlx::query("BEGIN IMMEDIATE").execute(&mut *c).await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *c)
+            .await
+            .unwrap();
         Some(c)
     } else {
         None
@@ -86,7 +92,11 @@ async fn database_trouble_is_503_not_500() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
     let setup = SqlitePoolOptions::new()
-        .connect_with(SqliteConnectOptions::new().filename(&db).create_if_missing(true))
+        .connect_with(
+            SqliteConnectOptions::new()
+                .filename(&db)
+                .create_if_missing(true),
+        )
         .await
         .unwrap();
     sqlx::query("CREATE TABLE t (x INTEGER)")
