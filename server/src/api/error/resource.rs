@@ -6,6 +6,7 @@
 use std::io;
 
 use axum::http::StatusCode;
+use rustix::io::Errno;
 use sqlx::error::DatabaseError;
 use sqlx::postgres::PgDatabaseError;
 use sqlx::sqlite::SqliteError;
@@ -60,6 +61,13 @@ impl ApiError {
 
     /// Writing the upload to the server's temp directory failed.
     pub fn from_spool(e: &io::Error) -> Self {
+        let out_of_descriptors = [Errno::MFILE, Errno::NFILE]
+            .iter()
+            .any(|n| e.raw_os_error() == Some(n.raw_os_error()));
+        if out_of_descriptors {
+            tracing::error!("spooling an upload: {e} (raise LimitNOFILE or lower max_connections)");
+            return ApiError::busy();
+        }
         match e.kind() {
             io::ErrorKind::StorageFull
             | io::ErrorKind::QuotaExceeded
@@ -84,12 +92,10 @@ impl ApiError {
 /// Whether a storage error message carries the operating system's "disk full" text (the
 /// storage interface keeps messages, not error kinds).
 pub(super) fn says_disk_full(message: &str) -> bool {
-    [rustix::io::Errno::NOSPC, rustix::io::Errno::DQUOT]
-        .iter()
-        .any(|e| {
-            let text = io::Error::from_raw_os_error(e.raw_os_error()).to_string();
-            message.contains(&text)
-        })
+    [Errno::NOSPC, Errno::DQUOT].iter().any(|e| {
+        let text = io::Error::from_raw_os_error(e.raw_os_error()).to_string();
+        message.contains(&text)
+    })
 }
 
 enum DbTrouble {

@@ -20,6 +20,7 @@ fn spool_failures_say_what_to_do() {
         (os(Errno::ACCESS), 503, "Storage unavailable"),
         (os(Errno::ROFS), 503, "Storage unavailable"),
         (os(Errno::NOENT), 503, "Storage unavailable"),
+        (os(Errno::MFILE), 503, "Server busy"),
         (os(Errno::INVAL), 500, "Internal server error"),
     ];
     for (err, status, start) in cases {
