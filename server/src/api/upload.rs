@@ -68,7 +68,7 @@ async fn run(state: Shared, version: String, action: String, req: Request) -> Re
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let ip = crate::client_ip::client_ip(&state.cfg, peer, req.headers());
-    // A present header wins even when empty (reference §2.1).
+    // A present header wins even when empty, as in the reference.
     let header_caller = match header_key {
         Some(key) => match key_check::check(&state, &version, &key).await {
             Ok(caller) => Some(caller),

@@ -78,10 +78,10 @@ pub async fn run(
     http.timer(TokioTimer::new())
         .header_read_timeout(settings.header_timeout);
     let slots = Arc::new(Semaphore::new(settings.max_connections));
-    let mut tasks = JoinSet::new();
+    let mut connections = JoinSet::new();
     tokio::pin!(shutdown);
     loop {
-        while tasks.try_join_next().is_some() {}
+        while connections.try_join_next().is_some() {}
         let permit = tokio::select! {
             biased;
             _ = &mut shutdown => break,
@@ -111,7 +111,7 @@ pub async fn run(
         });
         let conn = http.serve_connection(TokioIo::new(socket), svc);
         let draining = life.draining.clone();
-        tasks.spawn(async move {
+        connections.spawn(async move {
             let _permit = permit;
             tokio::pin!(conn);
             let result = tokio::select! {
@@ -130,27 +130,29 @@ pub async fn run(
     life.draining.cancel();
     tracing::info!(
         "shutting down: {} connections get up to {:?} to finish",
-        tasks.len(),
+        connections.len(),
         settings.grace
     );
-    if !all_done(&mut tasks, settings.grace).await {
+    if !all_done(&mut connections, settings.grace).await {
         tracing::warn!(
             "grace period over: cutting {} connections still open",
-            tasks.len()
+            connections.len()
         );
         life.stopping.cancel();
-        if !all_done(&mut tasks, FINISH).await {
-            tasks.shutdown().await;
+        if !all_done(&mut connections, FINISH).await {
+            connections.shutdown().await;
         }
     }
     life.stopping.cancel();
 }
 
-/// Wait up to `limit` for every connection task to end; `true` when they all did.
-async fn all_done(tasks: &mut JoinSet<()>, limit: Duration) -> bool {
-    tokio::time::timeout(limit, async { while tasks.join_next().await.is_some() {} })
-        .await
-        .is_ok()
+/// Wait up to `limit` for every connection to end; `true` when they all did.
+async fn all_done(connections: &mut JoinSet<()>, limit: Duration) -> bool {
+    tokio::time::timeout(limit, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await
+    .is_ok()
 }
 
 /// Each request gets the client address (for the handlers) and a body under deadlines.
