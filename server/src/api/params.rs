@@ -8,17 +8,15 @@
 //! response instead of a reset connection.
 
 use std::collections::HashMap;
-use std::io::Write;
 
-use axum::extract::multipart::Field;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header::CONTENT_TYPE;
 use futures_util::StreamExt;
-use md5::{Digest, Md5};
 
 use super::disposition::raw_file_name;
+use super::spool::{drain, drain_allowance, drain_fields, spool, SpoolFailure};
 use super::ApiError;
-use crate::processing::{temp_path, TempFile};
+use crate::processing::TempFile;
 use crate::state::AppState;
 
 /// The `source` multipart file.
@@ -90,12 +88,6 @@ pub fn too_big(state: &AppState) -> ApiError {
     )
 }
 
-/// Whatever a client sends past the limits is read and thrown away up to this many more bytes;
-/// past that the connection is dropped.
-fn drain_allowance(state: &AppState) -> u64 {
-    state.limits().max_bytes.max(1_048_576)
-}
-
 pub async fn collect(req: Request, state: &AppState) -> Result<Params, ApiError> {
     let mut params = Params::default();
     if let Some(q) = req.uri().query() {
@@ -146,20 +138,6 @@ async fn read_urlencoded(req: Request, state: &AppState, params: &mut Params) {
     }
 }
 
-/// Reads and discards the rest of a field; `false` once the allowance is spent (stop reading).
-async fn drain(field: &mut Field<'_>, allowance: &mut u64) -> bool {
-    loop {
-        match field.chunk().await {
-            Ok(Some(chunk)) => match allowance.checked_sub(chunk.len() as u64) {
-                Some(left) => *allowance = left,
-                None => return false,
-            },
-            Ok(None) => return true,
-            Err(_) => return false,
-        }
-    }
-}
-
 async fn read_multipart(
     mut mp: Multipart,
     state: &AppState,
@@ -190,28 +168,31 @@ async fn read_multipart(
         let is_file = file_name.as_deref().is_some_and(|f| !f.is_empty());
         let mut over = false;
         if is_file && name == "source" {
-            let (mut file, path) = temp_path(&state.temp_dir).map_err(ApiError::internal)?;
-            let mut hasher = Md5::new();
-            let mut bytes = 0u64;
-            while let Some(chunk) = field.chunk().await.map_err(bad)? {
-                bytes += chunk.len() as u64;
-                if bytes > max_bytes {
-                    over = true;
-                    break;
+            match spool(&mut field, state, max_bytes).await {
+                Ok(Some((path, md5))) => {
+                    params.file = Some(UploadedFile {
+                        path,
+                        client_name: file_name.unwrap_or_default(),
+                        md5,
+                    });
                 }
-                hasher.update(&chunk);
-                file.write_all(&chunk).map_err(ApiError::internal)?;
-            }
-            if over {
-                // Dropping the path removes the partial file.
-                params.file = None;
-            } else {
-                file.flush().map_err(ApiError::internal)?;
-                params.file = Some(UploadedFile {
-                    path,
-                    client_name: file_name.unwrap_or_default(),
-                    md5: hex::encode(hasher.finalize()),
-                });
+                Ok(None) => {
+                    // The partial file is already removed.
+                    params.file = None;
+                    over = true;
+                }
+                Err(SpoolFailure::Body(e)) => return Err(bad(e)),
+                Err(SpoolFailure::Disk(e)) => {
+                    let answer = ApiError::from_spool(&e);
+                    // The client is still sending: read the rest so it gets this answer
+                    // rather than a reset connection.
+                    let more = drain(&mut field, &mut allowance).await;
+                    drop(field);
+                    if more {
+                        drain_fields(&mut mp, &mut allowance).await;
+                    }
+                    return Err(answer);
+                }
             }
         } else {
             let mut value = Vec::new();
