@@ -37,6 +37,11 @@ pub struct ServerConfig {
     /// Expired images are deleted by this many per sweep, every `sweep_seconds`.
     pub sweep_seconds: u64,
     pub sweep_batch: i64,
+    /// Leftovers of interrupted uploads are removed at start and every `reconcile_seconds`.
+    pub reconcile_seconds: u64,
+    /// Only leftovers older than this are touched: it must exceed the longest time an upload
+    /// takes to write its files, on any instance sharing the storage.
+    pub reconcile_grace_seconds: u64,
 }
 
 impl Default for ServerConfig {
@@ -59,6 +64,8 @@ impl Default for ServerConfig {
             trusted_proxies: Vec::new(),
             sweep_seconds: 60,
             sweep_batch: 50,
+            reconcile_seconds: 300,
+            reconcile_grace_seconds: 900,
         }
     }
 }

@@ -9,7 +9,7 @@ use md5::{Digest, Md5};
 use tokio::sync::Semaphore;
 use upstage_core::{Input, ItemError, Pipeline};
 use upstage_sdk::{DateTaken, ErrorCode, Format, ItemContext, OutputKind};
-use upstage_storage::{store_item, Storage, StoreOptions, StoredItem};
+use upstage_storage::{store_item_journaled, KeyJournal, Storage, StoreOptions, StoredItem};
 
 use crate::api::ApiError;
 
@@ -76,6 +76,7 @@ impl Processor {
         mode: upstage_storage::StorageMode,
         tz: chrono_tz::Tz,
         filing: FilingDate,
+        mut journal: Box<dyn KeyJournal + Send>,
     ) -> Result<Processed, Result<ItemError, ApiError>> {
         let queued = self
             .waiting
@@ -91,7 +92,13 @@ impl Processor {
         let storage = self.storage.clone();
         let job = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            run(&pipeline, storage.as_ref(), input, mode, tz, filing)
+            let place = Place {
+                storage: storage.as_ref(),
+                journal: journal.as_mut(),
+                mode,
+                tz,
+            };
+            run(&pipeline, place, input, filing)
         });
         match job.await {
             Ok(r) => r.map_err(Ok),
@@ -106,18 +113,25 @@ fn md5_hex(bytes: &[u8]) -> String {
     hex::encode(Md5::digest(bytes))
 }
 
-fn run(
-    pipeline: &Pipeline,
-    storage: &dyn Storage,
-    input: Input,
+/// Where and how a processed item is stored.
+struct Place<'a> {
+    storage: &'a dyn Storage,
+    journal: &'a mut dyn KeyJournal,
     mode: upstage_storage::StorageMode,
     tz: chrono_tz::Tz,
+}
+
+fn run(
+    pipeline: &Pipeline,
+    place: Place<'_>,
+    input: Input,
     filing: FilingDate,
 ) -> Result<Processed, ItemError> {
     let ctx = pipeline.run(input)?;
     let filed_gmt = filing(&ctx);
-    let local_day = chrono::TimeZone::from_utc_datetime(&tz, &filed_gmt).date_naive();
-    let stored = store_item(storage, &ctx, &StoreOptions::new(mode, local_day))
+    let local_day = chrono::TimeZone::from_utc_datetime(&place.tz, &filed_gmt).date_naive();
+    let opts = StoreOptions::new(place.mode, local_day);
+    let stored = store_item_journaled(place.storage, &ctx, &opts, place.journal)
         .map_err(|e| ItemError::new(ErrorCode::Storage, e.to_string()))?;
     let (width, height) = ctx.main_size();
     let (md5, source_md5) = match &ctx.outputs.main {

@@ -27,10 +27,12 @@ pub fn run(mut cfg: Config, args: ServeArgs) -> Result<ExitCode> {
             "Upstage listening on http://{addr} — upload endpoint {}/api/1/upload (Ctrl-C to stop)",
             state.base_url
         );
-        upstage_server::serve(state, listener, async {
+        let served = upstage_server::serve(state.clone(), listener, async {
             let _ = tokio::signal::ctrl_c().await;
         })
-        .await
+        .await;
+        state.db.close().await;
+        served
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,298 @@
+//! The real `upstage serve` as a child process for fault tests: a fixed port across restarts
+//! (so acknowledged URLs stay valid), the reconciler's log read from stderr, kill -9, uploads.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_upstage");
+
+/// splitmix64: a seeded, reproducible sequence without a crate.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+pub fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    l.local_addr().expect("its address").port()
+}
+
+/// ANSI colour sequences out, so log lines can be matched.
+fn plain(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What the start pass of the reconciler reported removing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Removed {
+    pub claims: u64,
+    pub claimed_files: u64,
+    pub temp_files: u64,
+    pub orphans: u64,
+}
+
+pub struct Serve {
+    child: Child,
+    pub base: String,
+    pub log: Arc<Mutex<Vec<String>>>,
+    reconciled: Receiver<()>,
+}
+
+impl Serve {
+    /// Start on `port` with `data` as the library; returns the admin key when this start
+    /// created it. Waits until the start pass of the reconciler has finished.
+    pub fn start(data: &Path, port: u16) -> (Serve, Option<String>) {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .current_dir(data.parent().expect("data dir has a parent"))
+            .env("UPSTAGE_DATA_DIR", data)
+            .env("HOME", data.parent().expect("parent"))
+            .env("UPSTAGE_LOG", "warn,upstage_server::reconcile=info")
+            // Nothing is in flight at start here, so every leftover is fair game at once.
+            .env("UPSTAGE_SERVER__RECONCILE_GRACE_SECONDS", "0")
+            .env("UPSTAGE_SERVER__RECONCILE_SECONDS", "3600")
+            .env("UPSTAGE_SERVER__PROCESSING__WORKERS", "2")
+            .env_remove("UPSTAGE_CONFIG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting upstage serve");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (done_tx, reconciled) = channel();
+        let stderr = child.stderr.take().expect("stderr");
+        let l = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let line = plain(&line);
+                if line.contains("storage reconciled at start") {
+                    let _ = done_tx.send(());
+                }
+                l.lock().expect("log").push(line);
+            }
+        });
+        let mut out = String::new();
+        let mut stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !out.contains("Upstage listening on") {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(b) => out.push_str(&String::from_utf8_lossy(&b)),
+                Err(_) => panic!("upstage serve did not start: {out}\n{:?}", log.lock()),
+            }
+        }
+        let serve = Serve {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            log,
+            reconciled,
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if serve.reconciled.recv_timeout(left).is_err() {
+            panic!("no `storage reconciled at start`: {:?}", serve.log.lock());
+        }
+        let key = out
+            .split_whitespace()
+            .find(|w| w.starts_with("chv_"))
+            .map(str::to_owned);
+        (serve, key)
+    }
+
+    /// SIGKILL, as a crash or an OOM kill would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// The counts of the start pass's `removed leftovers` line (zero when it removed nothing).
+    pub fn removed_at_start(&self) -> Removed {
+        let log = self.log.lock().expect("log");
+        let Some(line) = log
+            .iter()
+            .find(|l| l.contains("removed leftovers of interrupted uploads"))
+        else {
+            return Removed::default();
+        };
+        let field = |name: &str| -> u64 {
+            line.split_whitespace()
+                .find_map(|w| w.strip_prefix(&format!("{name}=")))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        Removed {
+            claims: field("claims"),
+            claimed_files: field("claimed_files"),
+            temp_files: field("temp_files"),
+            orphans: field("orphans"),
+        }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A JPEG whose pixels depend on `seed`, large enough for a medium and a thumb.
+pub fn photo(seed: u64) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(900, 600, |x, y| {
+        let v = (x as u64 * 7 + y as u64 * 13 + seed * 31) as u32;
+        image::Rgb([
+            (v % 251) as u8,
+            ((v / 3) % 241) as u8,
+            ((x ^ y) % 239) as u8,
+        ])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg)
+        .expect("encode");
+    out.into_inner()
+}
+
+/// How one upload ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// 200: the response's `image` object.
+    Acked(Value),
+    /// Any other HTTP answer.
+    Refused(u16, String),
+    /// No answer (the server died).
+    Lost(String),
+}
+
+pub async fn upload(
+    client: &reqwest::Client,
+    base: &str,
+    key: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Outcome {
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_owned())
+        .mime_str("image/jpeg")
+        .expect("mime");
+    let form = reqwest::multipart::Form::new().part("source", part);
+    let resp = client
+        .post(format!("{base}/api/1/upload"))
+        .header("X-API-Key", key)
+        .multipart(form)
+        .send()
+        .await;
+    let resp = match resp {
+        Ok(r) => r,
+        Err(e) => return Outcome::Lost(e.to_string()),
+    };
+    let status = resp.status().as_u16();
+    match resp.text().await {
+        Ok(body) if status == 200 => match serde_json::from_str::<Value>(&body) {
+            Ok(v) => Outcome::Acked(v["image"].clone()),
+            Err(e) => Outcome::Lost(format!("200 with a cut body: {e}")),
+        },
+        Ok(body) => Outcome::Refused(status, body),
+        Err(e) => Outcome::Lost(e.to_string()),
+    }
+}
+
+/// `chattr +i` on a file until dropped (needs root on ext4/xfs/tmpfs).
+pub struct Immutable(std::path::PathBuf);
+
+impl Immutable {
+    pub fn set(file: &Path) -> Self {
+        let out = Command::new("chattr")
+            .arg("+i")
+            .arg(file)
+            .output()
+            .expect("running chattr (e2fsprogs)");
+        assert!(
+            out.status.success(),
+            "chattr +i {} (run as root on ext4/xfs/tmpfs): {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Immutable(file.to_path_buf())
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
+}
+
+/// A small tmpfs mounted at a directory until dropped (needs root).
+pub struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    pub fn mount(dir: &Path, size: &str) -> Self {
+        std::fs::create_dir_all(dir).expect("mount point");
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .expect("running mount");
+        assert!(
+            out.status.success(),
+            "mount -t tmpfs at {} (run as root): {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Tmpfs(dir.to_path_buf())
+    }
+
+    /// Write `file` until the filesystem is full.
+    pub fn fill(&self, file: &Path) {
+        use std::io::Write;
+        let mut f = std::fs::File::create(file).expect("filler");
+        let chunk = vec![0u8; 64 * 1024];
+        while f.write_all(&chunk).is_ok() {}
+        while f.write_all(&chunk[..512]).is_ok() {}
+        let _ = f.sync_all();
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
