@@ -9,6 +9,8 @@ mod fault_support;
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::consistency::{self, stored_files};
@@ -88,9 +90,11 @@ async fn kill_9_during_concurrent_uploads_leaves_only_complete_uploads() {
     let mut removed = Removed::default();
     for round in 0..ROUNDS {
         let client = reqwest::Client::new();
+        let done = Arc::new(AtomicU64::new(0));
         let mut tasks = tokio::task::JoinSet::new();
         for c in 0..CLIENTS {
             let (client, base, key) = (client.clone(), server.base.clone(), key.clone());
+            let done = done.clone();
             tasks.spawn(async move {
                 let mut outcomes = Vec::new();
                 for i in 0.. {
@@ -105,12 +109,26 @@ async fn kill_9_during_concurrent_uploads_leaves_only_complete_uploads() {
                     if dead {
                         return outcomes;
                     }
+                    done.fetch_add(1, Ordering::SeqCst);
                 }
                 outcomes
             });
         }
-        tokio::time::sleep(Duration::from_millis(100 + rng.below(1400))).await;
+        // The crash point: after a random number of answers, plus a random moment, so kills
+        // land in every phase of the uploads in flight whatever the machine's speed.
+        let answers = rng.below(CLIENTS * 2);
+        let jitter = Duration::from_millis(rng.below(400));
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+        while done.load(Ordering::SeqCst) < answers {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "round {round}: uploads stalled"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(jitter).await;
         server.kill();
+        let before = all.len();
         for (sent, out) in tasks.join_all().await.into_iter().flatten() {
             match out {
                 Outcome::Lost(_) => lost += 1,
@@ -120,6 +138,10 @@ async fn kill_9_during_concurrent_uploads_leaves_only_complete_uploads() {
         }
         (server, _) = start(&data, port).await;
         let r = server.removed_at_start();
+        eprintln!(
+            "round {round}: {} acked, reconciled {r:?}",
+            all.len() - before
+        );
         removed.claims += r.claims;
         removed.claimed_files += r.claimed_files;
         removed.temp_files += r.temp_files;
@@ -154,15 +176,18 @@ async fn kill_9_during_concurrent_uploads_leaves_only_complete_uploads() {
     );
 }
 
-/// Uploads during a fault: none acknowledged, each refused with a server error, nothing new
-/// visible in storage.
-async fn refused_cleanly(data: &Path, server: &Serve, key: &str, seed: u64) {
+/// Uploads during a fault: none acknowledged, each refused with `503` and the message of the
+/// fault (`says`), nothing new visible in storage.
+async fn refused_cleanly(data: &Path, server: &Serve, key: &str, seed: u64, says: &str) {
     let before = stored_files(data);
     for (_, out) in batch(&server.base, key, seed, CLIENTS).await {
         match out {
             Outcome::Refused(status, body) => {
-                assert!(status >= 500, "{status} {body}");
-                assert!(body.contains("try again"), "unclear error: {status} {body}");
+                assert!(
+                    status == 503 && body.contains(says) && body.contains("try again"),
+                    "unclear error: {status} {body}\n{}",
+                    server.log.lock().unwrap().join("\n")
+                );
             }
             other => panic!("an upload during the fault ended as {other:?}"),
         }
@@ -208,7 +233,7 @@ async fn an_unwritable_wal_refuses_uploads_and_recovers_with_fresh_ids() {
     assert!(wal.is_file(), "no WAL next to the database");
     {
         let _fault = Immutable::set(&wal);
-        refused_cleanly(&data, &server, &key, 100).await;
+        refused_cleanly(&data, &server, &key, 100, "Database unavailable").await;
     }
     recovered(&server, &key, 200, &mut all).await;
     assert_consistent(&data, &server, &all, "after the WAL fault").await;
@@ -217,22 +242,32 @@ async fn an_unwritable_wal_refuses_uploads_and_recovers_with_fresh_ids() {
     assert_consistent(&data, &server, &all, "after a restart").await;
 }
 
+/// A full disk under the whole library (the upload cannot even be received), and under
+/// `images/` only (received and processed, refused when its files are written).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_full_disk_refuses_uploads_and_recovers_with_fresh_ids() {
-    let root = tempfile::tempdir().unwrap();
-    let disk = Tmpfs::mount(&root.path().join("disk"), "48m");
-    let data = root.path().join("disk/data");
-    let port = fault_support::free_port();
-    let (mut server, key) = start(&data, port).await;
-    let key = key.expect("admin key");
-    let mut all = acked_batch(&server, &key, 1, 4).await;
-    let filler = root.path().join("disk/filler");
-    disk.fill(&filler);
-    refused_cleanly(&data, &server, &key, 100).await;
-    std::fs::remove_file(&filler).unwrap();
-    recovered(&server, &key, 200, &mut all).await;
-    // Claims a full disk kept from being released are the reconciler's, at the next start.
-    server.kill();
-    (server, _) = start(&data, port).await;
-    assert_consistent(&data, &server, &all, "after the full disk").await;
+    let cases = [
+        ("disk", "disk/data", "Server storage unavailable"),
+        ("data/images", "data", "\"Storage unavailable"),
+    ];
+    for (mount, data, says) in cases {
+        let root = tempfile::tempdir().unwrap();
+        let disk = Tmpfs::mount(&root.path().join(mount), "48m");
+        let data = root.path().join(data);
+        let port = fault_support::free_port();
+        let (mut server, key) = start(&data, port).await;
+        let key = key.expect("admin key");
+        let mut all = acked_batch(&server, &key, 1, 4).await;
+        let filler = root.path().join(mount).join("filler");
+        disk.fill(&filler);
+        refused_cleanly(&data, &server, &key, 100, says).await;
+        std::fs::remove_file(&filler).unwrap();
+        recovered(&server, &key, 200, &mut all).await;
+        // Claims the full disk kept from being released are the reconciler's, at the next start.
+        server.kill();
+        (server, _) = start(&data, port).await;
+        assert_consistent(&data, &server, &all, &format!("after a full {mount}")).await;
+        drop(server);
+        drop(disk);
+    }
 }

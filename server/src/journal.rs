@@ -27,7 +27,7 @@ impl DbJournal {
 
 fn journal_error(e: DbError) -> StorageError {
     StorageError::new(
-        StorageErrorKind::Backend,
+        StorageErrorKind::Journal,
         format!("recording file claims: {e}"),
     )
 }

@@ -221,7 +221,7 @@ pub async fn upload(
         .await;
     let resp = match resp {
         Ok(r) => r,
-        Err(e) => return Outcome::Lost(e.to_string()),
+        Err(e) => return Outcome::Lost(format!("{e:?}")),
     };
     let status = resp.status().as_u16();
     match resp.text().await {

@@ -74,6 +74,18 @@ impl ApiError {
         }
     }
 
+    /// The upload could not be spooled to the temp dir (disk full, read-only): nothing was kept.
+    pub fn not_received(cause: impl std::fmt::Display) -> Self {
+        tracing::error!("receiving an upload failed: {cause}");
+        ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: "Server storage unavailable: the upload was not saved, try again shortly"
+                .into(),
+            code: 503,
+            force_json: false,
+        }
+    }
+
     /// How a pipeline failure reads to an API client (reference messages where one exists).
     pub fn from_item(e: &ItemError, max_bytes_text: &str) -> Self {
         if e.stage.as_deref() == Some("frame") {

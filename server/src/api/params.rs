@@ -190,7 +190,7 @@ async fn read_multipart(
         let is_file = file_name.as_deref().is_some_and(|f| !f.is_empty());
         let mut over = false;
         if is_file && name == "source" {
-            let (mut file, path) = temp_path(&state.temp_dir).map_err(ApiError::internal)?;
+            let (mut file, path) = temp_path(&state.temp_dir).map_err(ApiError::not_received)?;
             let mut hasher = Md5::new();
             let mut bytes = 0u64;
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
@@ -200,13 +200,13 @@ async fn read_multipart(
                     break;
                 }
                 hasher.update(&chunk);
-                file.write_all(&chunk).map_err(ApiError::internal)?;
+                file.write_all(&chunk).map_err(ApiError::not_received)?;
             }
             if over {
                 // Dropping the path removes the partial file.
                 params.file = None;
             } else {
-                file.flush().map_err(ApiError::internal)?;
+                file.flush().map_err(ApiError::not_received)?;
                 params.file = Some(UploadedFile {
                     path,
                     client_name: file_name.unwrap_or_default(),

@@ -146,6 +146,11 @@ async fn delete_keys(state: &AppState, keys: Vec<String>) -> Result<Vec<String>,
     tokio::task::spawn_blocking(move || {
         let mut gone = Vec::with_capacity(keys.len());
         for key in keys {
+            // Object stores answer a delete of a missing key with success: ask first, so the
+            // report names only files that were there.
+            if !storage.exists(&key)? {
+                continue;
+            }
             match storage.delete(&key) {
                 Ok(()) => gone.push(key),
                 Err(e) if e.kind == upstage_storage::StorageErrorKind::NotFound => {}

@@ -17,6 +17,8 @@ pub enum StorageErrorKind {
     Backend,
     /// The backend cannot do this (e.g. a plugin backend asked to list its objects).
     Unsupported,
+    /// The caller's [`crate::KeyJournal`] could not record a claim: nothing was written.
+    Journal,
 }
 
 impl StorageErrorKind {
@@ -28,6 +30,7 @@ impl StorageErrorKind {
             StorageErrorKind::Io => "io",
             StorageErrorKind::Backend => "backend",
             StorageErrorKind::Unsupported => "unsupported",
+            StorageErrorKind::Journal => "journal",
         }
     }
 }

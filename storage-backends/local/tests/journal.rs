@@ -65,7 +65,7 @@ impl KeyJournal for Recorder<'_> {
     fn claim(&mut self, keys: &[String]) -> Result<bool, StorageError> {
         if self.fail_claims {
             return Err(StorageError::new(
-                StorageErrorKind::Backend,
+                StorageErrorKind::Journal,
                 "database is full",
             ));
         }
@@ -144,7 +144,7 @@ fn a_failed_claim_writes_nothing() {
     let mut j = Recorder::new(dir.path());
     j.fail_claims = true;
     let err = store_item_journaled(&s, &item("dog.jpg"), &day(), &mut j).unwrap_err();
-    assert_eq!(err.kind, StorageErrorKind::Backend);
+    assert_eq!(err.kind, StorageErrorKind::Journal);
     assert!(!dir.path().join("images").exists());
 }
 
