@@ -18,7 +18,7 @@ use fault_support::{photo, upload, Immutable, Outcome, Removed, Rng, Serve, Tmpf
 use md5::{Digest, Md5};
 use serde_json::Value;
 
-const SEED: u64 = 0x5eed_0f_fa17;
+const SEED: u64 = 0x5eed_f417;
 const ROUNDS: u64 = 12;
 const CLIENTS: u64 = 8;
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::stack::{self, PgS3};
 use common::TestServer;
 use upstage_server::reconcile::{self, Report};
-use upstage_storage::{PutMode, Storage};
+use upstage_storage::PutMode;
 
 const DAY: &str = "images/2020/01/01/";
 
@@ -57,7 +57,7 @@ async fn plant(s: &TestServer) -> Vec<String> {
     ];
     for (i, k) in dead.iter().enumerate() {
         assert!(db
-            .claim_keys(&format!("dead{i}"), &[k.clone()])
+            .claim_keys(&format!("dead{i}"), std::slice::from_ref(k))
             .await
             .unwrap());
     }
@@ -126,13 +126,11 @@ async fn sqlite_and_local_disk_lose_exactly_the_leftovers() {
     check(&s, true).await;
 }
 
-fn services() -> &'static str {
-    "PostgreSQL + S3 tests need DATABASE_URL_PG and S3_MOTO_ENDPOINT: run \
-     `eval \"$(scripts/pg start)\"; eval \"$(scripts/moto start)\"` (or scripts/test)"
-}
+const SERVICES: &str = "PostgreSQL + S3 tests need DATABASE_URL_PG and S3_MOTO_ENDPOINT: run \
+     `eval \"$(scripts/pg start)\"; eval \"$(scripts/moto start)\"` (or scripts/test)";
 
 async fn shared() -> PgS3 {
-    stack::pg_s3().await.expect(services())
+    stack::pg_s3().await.expect(SERVICES)
 }
 
 #[tokio::test]
@@ -156,7 +154,7 @@ async fn two_instances_share_the_work() {
         assert!(a
             .state
             .db
-            .claim_keys(&format!("u{i}"), &[k.clone()])
+            .claim_keys(&format!("u{i}"), std::slice::from_ref(&k))
             .await
             .unwrap());
         doomed.push(k);

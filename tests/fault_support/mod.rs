@@ -3,14 +3,18 @@
 
 #![allow(dead_code)]
 
+mod client;
+mod inject;
+
+pub use client::{photo, upload, Outcome};
+pub use inject::{Immutable, Tmpfs};
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_upstage");
 
@@ -171,128 +175,5 @@ impl Serve {
 impl Drop for Serve {
     fn drop(&mut self) {
         self.kill();
-    }
-}
-
-/// A JPEG whose pixels depend on `seed`, large enough for a medium and a thumb.
-pub fn photo(seed: u64) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(900, 600, |x, y| {
-        let v = (x as u64 * 7 + y as u64 * 13 + seed * 31) as u32;
-        image::Rgb([
-            (v % 251) as u8,
-            ((v / 3) % 241) as u8,
-            ((x ^ y) % 239) as u8,
-        ])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Jpeg)
-        .expect("encode");
-    out.into_inner()
-}
-
-/// How one upload ended.
-#[derive(Debug)]
-pub enum Outcome {
-    /// 200: the response's `image` object.
-    Acked(Value),
-    /// Any other HTTP answer.
-    Refused(u16, String),
-    /// No answer (the server died).
-    Lost(String),
-}
-
-pub async fn upload(
-    client: &reqwest::Client,
-    base: &str,
-    key: &str,
-    name: &str,
-    bytes: Vec<u8>,
-) -> Outcome {
-    let part = reqwest::multipart::Part::bytes(bytes)
-        .file_name(name.to_owned())
-        .mime_str("image/jpeg")
-        .expect("mime");
-    let form = reqwest::multipart::Form::new().part("source", part);
-    let resp = client
-        .post(format!("{base}/api/1/upload"))
-        .header("X-API-Key", key)
-        .multipart(form)
-        .send()
-        .await;
-    let resp = match resp {
-        Ok(r) => r,
-        Err(e) => return Outcome::Lost(format!("{e:?}")),
-    };
-    let status = resp.status().as_u16();
-    match resp.text().await {
-        Ok(body) if status == 200 => match serde_json::from_str::<Value>(&body) {
-            Ok(v) => Outcome::Acked(v["image"].clone()),
-            Err(e) => Outcome::Lost(format!("200 with a cut body: {e}")),
-        },
-        Ok(body) => Outcome::Refused(status, body),
-        Err(e) => Outcome::Lost(e.to_string()),
-    }
-}
-
-/// `chattr +i` on a file until dropped (needs root on ext4/xfs/tmpfs).
-pub struct Immutable(std::path::PathBuf);
-
-impl Immutable {
-    pub fn set(file: &Path) -> Self {
-        let out = Command::new("chattr")
-            .arg("+i")
-            .arg(file)
-            .output()
-            .expect("running chattr (e2fsprogs)");
-        assert!(
-            out.status.success(),
-            "chattr +i {} (run as root on ext4/xfs/tmpfs): {}",
-            file.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Immutable(file.to_path_buf())
-    }
-}
-
-impl Drop for Immutable {
-    fn drop(&mut self) {
-        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
-    }
-}
-
-/// A small tmpfs mounted at a directory until dropped (needs root).
-pub struct Tmpfs(std::path::PathBuf);
-
-impl Tmpfs {
-    pub fn mount(dir: &Path, size: &str) -> Self {
-        std::fs::create_dir_all(dir).expect("mount point");
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .output()
-            .expect("running mount");
-        assert!(
-            out.status.success(),
-            "mount -t tmpfs at {} (run as root): {}",
-            dir.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Tmpfs(dir.to_path_buf())
-    }
-
-    /// Write `file` until the filesystem is full.
-    pub fn fill(&self, file: &Path) {
-        use std::io::Write;
-        let mut f = std::fs::File::create(file).expect("filler");
-        let chunk = vec![0u8; 64 * 1024];
-        while f.write_all(&chunk).is_ok() {}
-        while f.write_all(&chunk[..512]).is_ok() {}
-        let _ = f.sync_all();
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
     }
 }

@@ -183,7 +183,9 @@ mod tests {
 
     #[test]
     fn keys_split_like_the_naming_builds_them() {
-        let cases: [(&str, Option<(&str, &str, &str, Option<&str>)>); 8] = [
+        // key → (folder, base, ext, stem), or no stored name.
+        type Parts<'a> = Option<(&'a str, &'a str, &'a str, Option<&'a str>)>;
+        let cases: [(&str, Parts); 8] = [
             (
                 "images/2026/01/02/cat.jpg",
                 Some(("images/2026/01/02/", "cat", "jpg", None)),

@@ -229,7 +229,10 @@ fn listing_skips_temp_files_and_the_sweep_removes_only_old_ones() {
         "a fresh temp file was removed"
     );
     let later = SystemTime::now() + Duration::from_secs(60);
-    assert_eq!(s.remove_stale_temp(later).unwrap(), [temp.clone()]);
+    assert_eq!(
+        s.remove_stale_temp(later).unwrap(),
+        std::slice::from_ref(&temp)
+    );
     assert!(!dir.path().join(&temp).exists());
     assert!(dir.path().join("images/2024/a.jpg").exists());
 }
