@@ -1,10 +1,11 @@
 //! The real `upstage serve` as a child process for fault tests: a fixed port across restarts
 //! (so acknowledged URLs stay valid), the reconciler's log read from stderr, kill -9, uploads.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 mod client;
 mod inject;
+pub mod rounds;
 
 pub use client::{photo, upload, Outcome};
 pub use inject::{Immutable, Tmpfs};
@@ -146,6 +147,21 @@ impl Serve {
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// SIGINT (Ctrl-C), then wait for the exit: a clean stop.
+    pub fn interrupt(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-INT", &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -INT {pid}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("waiting for serve") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "serve did not stop after SIGINT");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// The counts of the start pass's `removed leftovers` line (zero when it removed nothing).
