@@ -170,3 +170,55 @@ async fn two_instances_share_the_work() {
     assert_eq!(removed, doomed);
     assert!(a.stored_keys().is_empty(), "{:?}", a.stored_keys());
 }
+
+/// Local disk seen through a backend that cannot list (as plugin backends): the trait's
+/// default `list_objects`.
+struct NoListing(upstage_storage_local::LocalStorage);
+
+impl upstage_storage::Storage for NoListing {
+    fn name(&self) -> &str {
+        "no-listing"
+    }
+    fn put(
+        &self,
+        key: &str,
+        ct: &str,
+        bytes: &[u8],
+        mode: PutMode,
+    ) -> Result<upstage_storage::Stored, upstage_storage::StorageError> {
+        self.0.put(key, ct, bytes, mode)
+    }
+    fn get(&self, key: &str) -> Result<Vec<u8>, upstage_storage::StorageError> {
+        self.0.get(key)
+    }
+    fn delete(&self, key: &str) -> Result<(), upstage_storage::StorageError> {
+        self.0.delete(key)
+    }
+    fn exists(&self, key: &str) -> Result<bool, upstage_storage::StorageError> {
+        self.0.exists(key)
+    }
+}
+
+/// Without a listing the orphan walk is skipped (and says so); stale claims are still handled.
+#[tokio::test]
+async fn a_backend_that_cannot_list_skips_only_the_orphan_walk() {
+    let files = tempfile::tempdir().unwrap();
+    let local = upstage_storage_local::LocalStorage::new(files.path()).unwrap();
+    let pipeline = common::pipeline(upstage_core::Limits::default());
+    let s = common::start_with_parts(pipeline, std::sync::Arc::new(NoListing(local))).await;
+    put(&s, &format!("{DAY}ghost.jpg"));
+    put(&s, &format!("{DAY}half.jpg"));
+    let half = vec![format!("{DAY}half.jpg")];
+    assert!(s.state.db.claim_keys("dead", &half).await.unwrap());
+    let report = reconcile::run(&s.state, true, Duration::ZERO)
+        .await
+        .unwrap();
+    let want = Report {
+        claims: 1,
+        claimed_files: half,
+        orphan_walk_skipped: true,
+        ..Report::default()
+    };
+    assert_eq!(report, want);
+    assert!(files.path().join(DAY).join("ghost.jpg").is_file());
+}
