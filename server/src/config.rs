@@ -42,6 +42,9 @@ pub struct ServerConfig {
     /// Only leftovers older than this are touched: it must exceed the longest time an upload
     /// takes to write its files, on any instance sharing the storage.
     pub reconcile_grace_seconds: u64,
+    /// Walk the storage for orphans at start (one database lookup per stored file: turn off
+    /// for very large buckets once a walk came back clean).
+    pub reconcile_orphan_walk: bool,
 }
 
 impl Default for ServerConfig {
@@ -66,6 +69,7 @@ impl Default for ServerConfig {
             sweep_batch: 50,
             reconcile_seconds: 300,
             reconcile_grace_seconds: 900,
+            reconcile_orphan_walk: true,
         }
     }
 }

@@ -82,12 +82,13 @@ pub fn spawn(state: Shared) {
         loop {
             tick.tick().await;
             let pass = if at_start { "start" } else { "periodic" };
-            match run(&state, at_start, grace).await {
+            let walk = at_start && state.cfg.reconcile_orphan_walk;
+            match run(&state, walk, grace).await {
                 Ok(report) => {
                     report.log(pass);
                     if at_start {
                         tracing::info!(
-                            orphan_walk = !report.orphan_walk_skipped,
+                            orphan_walk = walk && !report.orphan_walk_skipped,
                             "storage reconciled at start"
                         );
                     }
