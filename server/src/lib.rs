@@ -171,7 +171,7 @@ pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
     if state.db.user_count().await? > 0 {
         return Ok(None);
     }
-    // The user and its key commit together: a failure between them must not leave an admin
+    // The admin and its key commit together: a failure between them must not leave an admin
     // whose key was never shown.
     let mut w = state.db.writer().await?;
     let r = async {

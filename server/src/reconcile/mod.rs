@@ -133,7 +133,7 @@ pub async fn run(state: &AppState, walk: bool, grace: Duration) -> Result<Report
 fn join_error(e: &tokio::task::JoinError) -> StorageError {
     StorageError::new(
         upstage_storage::StorageErrorKind::Io,
-        format!("storage task: {e}"),
+        format!("storage worker: {e}"),
     )
 }
 
