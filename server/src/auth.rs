@@ -73,7 +73,25 @@ pub async fn create_key(
     user_id: i64,
     name: &str,
 ) -> Result<String, DbError> {
-    let id = db.insert_key(user_id, name).await?;
+    let mut w = db.writer().await?;
+    let r = async {
+        let mut tx = w.begin().await?;
+        let key = create_key_in(&mut tx, ids, user_id, name).await?;
+        tx.commit().await?;
+        Ok(key)
+    }
+    .await;
+    w.finish(r)
+}
+
+/// [`create_key`] inside the caller's transaction: the key is usable once that commits.
+pub async fn create_key_in(
+    conn: &mut sqlx::AnyConnection,
+    ids: &IdCodec,
+    user_id: i64,
+    name: &str,
+) -> Result<String, DbError> {
+    let id = crate::db::insert_key_in(&mut *conn, user_id, name).await?;
     let key = format!("chv_{}_{}", ids.encode(id as u64), random_hex(64));
     let hash = {
         let key = key.clone();
@@ -81,7 +99,7 @@ pub async fn create_key(
             .await
             .unwrap_or_default()
     };
-    db.set_key_hash(id, &hash).await?;
+    crate::db::set_key_hash_in(conn, id, &hash).await?;
     Ok(key)
 }
 

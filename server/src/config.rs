@@ -51,6 +51,14 @@ pub struct ServerConfig {
     /// Connections served at once; further ones wait in the listen backlog. Default: what the
     /// descriptor limit allows (see `http::limits`).
     pub max_connections: Option<usize>,
+    /// Leftovers of interrupted uploads are removed at start and every `reconcile_seconds`.
+    pub reconcile_seconds: u64,
+    /// Only leftovers older than this are touched: it must exceed the longest time an upload
+    /// takes to write its files, on any instance sharing the storage.
+    pub reconcile_grace_seconds: u64,
+    /// Walk the storage for orphans at start (one database lookup per stored file: turn off
+    /// for very large buckets once a walk came back clean).
+    pub reconcile_orphan_walk: bool,
 }
 
 impl Default for ServerConfig {
@@ -78,6 +86,9 @@ impl Default for ServerConfig {
             body_idle_timeout_seconds: 30,
             request_timeout_seconds: 600,
             max_connections: None,
+            reconcile_seconds: 300,
+            reconcile_grace_seconds: 900,
+            reconcile_orphan_walk: true,
         }
     }
 }

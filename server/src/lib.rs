@@ -9,7 +9,9 @@ pub mod db;
 pub mod http;
 pub mod ids;
 pub mod ingest;
+mod journal;
 mod processing;
+pub mod reconcile;
 mod state;
 pub mod sweeper;
 mod urls;
@@ -105,8 +107,15 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
     let temp_dir = data_dir.join("tmp");
     std::fs::create_dir_all(&temp_dir)?;
     // Uploads in flight when a previous run died leave their temp files here; nothing else does.
+    // (While running, request temp files remove themselves when dropped.)
+    let mut stale = 0;
     for entry in std::fs::read_dir(&temp_dir)?.flatten() {
-        let _ = std::fs::remove_file(entry.path());
+        if std::fs::remove_file(entry.path()).is_ok() {
+            stale += 1;
+        }
+    }
+    if stale > 0 {
+        tracing::warn!(files = stale, dir = %temp_dir.display(), "removed upload temp files of a previous run");
     }
     let lifecycle = http::Lifecycle::default();
     let processor = processing::Processor::new(
@@ -166,21 +175,30 @@ pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
     if state.db.user_count().await? > 0 {
         return Ok(None);
     }
-    let user = state.db.create_user("admin", true).await?;
-    Ok(Some(
-        auth::create_key(&state.db, &state.ids, user.id, "first start").await?,
-    ))
+    // The admin and its key commit together: a failure between them must not leave an admin
+    // whose key was never shown.
+    let mut w = state.db.writer().await?;
+    let r = async {
+        let mut tx = w.begin().await?;
+        let user = db::create_user_in(&mut tx, "admin", true).await?;
+        let key = auth::create_key_in(&mut tx, &state.ids, user.id, "first start").await?;
+        tx.commit().await?;
+        Ok(key)
+    }
+    .await;
+    Ok(Some(w.finish(r)?))
 }
 
-/// Serve on `listener` until `shutdown` completes, with the expiration sweeper running; then
-/// let uploads in flight finish within the grace period (see [`http`]) and return, so the
-/// caller can close the database.
+/// Serve on `listener` until `shutdown` completes, with the expiration sweeper and the storage
+/// reconciler running; then let uploads in flight finish within the grace period (see [`http`])
+/// and return, so the caller can close the database.
 pub async fn serve(
     state: Shared,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     sweeper::spawn(state.clone());
+    reconcile::spawn(state.clone());
     let settings = http::ConnSettings::from_config(&state.cfg);
     let life = state.lifecycle.clone();
     http::run(router(state), listener, settings, life, shutdown).await;

@@ -9,7 +9,9 @@ use md5::{Digest, Md5};
 use tokio::sync::Semaphore;
 use upstage_core::{Input, ItemError, Pipeline};
 use upstage_sdk::{DateTaken, ErrorCode, Format, ItemContext, OutputKind};
-use upstage_storage::{store_item, Storage, StoreOptions, StoredItem};
+use upstage_storage::{
+    store_item_journaled, KeyJournal, Storage, StorageErrorKind, StoreOptions, StoredItem,
+};
 
 use crate::api::ApiError;
 
@@ -81,6 +83,7 @@ impl Processor {
         mode: upstage_storage::StorageMode,
         tz: chrono_tz::Tz,
         filing: FilingDate,
+        mut journal: Box<dyn KeyJournal + Send>,
     ) -> Result<Processed, Result<ItemError, ApiError>> {
         let queued = self
             .waiting
@@ -98,10 +101,16 @@ impl Processor {
         let storage = self.storage.clone();
         let job = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            run(&pipeline, storage.as_ref(), input, mode, tz, filing)
+            let place = Place {
+                storage: storage.as_ref(),
+                journal: journal.as_mut(),
+                mode,
+                tz,
+            };
+            run(&pipeline, place, input, filing)
         });
         match job.await {
-            Ok(r) => r.map_err(Ok),
+            Ok(r) => r,
             Err(e) => Err(Err(ApiError::internal(format!(
                 "processing task failed: {e}"
             )))),
@@ -113,19 +122,31 @@ fn md5_hex(bytes: &[u8]) -> String {
     hex::encode(Md5::digest(bytes))
 }
 
-fn run(
-    pipeline: &Pipeline,
-    storage: &dyn Storage,
-    input: Input,
+/// Where and how a processed item is stored.
+struct Place<'a> {
+    storage: &'a dyn Storage,
+    journal: &'a mut dyn KeyJournal,
     mode: upstage_storage::StorageMode,
     tz: chrono_tz::Tz,
+}
+
+fn run(
+    pipeline: &Pipeline,
+    place: Place<'_>,
+    input: Input,
     filing: FilingDate,
-) -> Result<Processed, ItemError> {
-    let ctx = pipeline.run(input)?;
+) -> Result<Processed, Result<ItemError, ApiError>> {
+    let ctx = pipeline.run(input).map_err(Ok)?;
     let filed_gmt = filing(&ctx);
-    let local_day = chrono::TimeZone::from_utc_datetime(&tz, &filed_gmt).date_naive();
-    let stored = store_item(storage, &ctx, &StoreOptions::new(mode, local_day))
-        .map_err(|e| ItemError::new(ErrorCode::Storage, e.to_string()))?;
+    let local_day = chrono::TimeZone::from_utc_datetime(&place.tz, &filed_gmt).date_naive();
+    let opts = StoreOptions::new(place.mode, local_day);
+    let stored = store_item_journaled(place.storage, &ctx, &opts, place.journal).map_err(|e| {
+        match e.kind {
+            // The database refused the claims: nothing was written.
+            StorageErrorKind::Journal => Err(ApiError::not_saved(e)),
+            _ => Ok(ItemError::new(ErrorCode::Storage, e.to_string())),
+        }
+    })?;
     let (width, height) = ctx.main_size();
     let (md5, source_md5) = match &ctx.outputs.main {
         Some(main) => (md5_hex(&main.bytes), Some(md5_hex(&ctx.original))),

@@ -47,23 +47,23 @@ pub async fn sweep_once(state: &Shared) -> Result<usize, DeleteError> {
 }
 
 async fn sweep_claimed(state: &Shared, now: &str) -> Result<usize, DeleteError> {
-    let mut tx = state
-        .db
-        .pool
-        .begin()
-        .await
-        .map_err(crate::db::DbError::from)?;
-    let claimed = crate::db::claim_expired(&mut tx, now, state.cfg.sweep_batch).await?;
-    let mut removed = 0;
-    for row in &claimed {
-        match crate::web::delete_files(state, row).await {
-            Ok(()) => {
-                crate::db::delete_image_row_in(&mut tx, row.id).await?;
-                removed += 1;
+    let mut w = state.db.writer().await?;
+    let r: Result<usize, crate::db::DbError> = async {
+        let mut tx = w.begin().await?;
+        let claimed = crate::db::claim_expired(&mut tx, now, state.cfg.sweep_batch).await?;
+        let mut removed = 0;
+        for row in &claimed {
+            match crate::web::delete_files(state, row).await {
+                Ok(()) => {
+                    crate::db::delete_image_row_in(&mut tx, row.id).await?;
+                    removed += 1;
+                }
+                Err(e) => tracing::warn!(id = row.id, "kept for retry: {e}"),
             }
-            Err(e) => tracing::warn!(id = row.id, "kept for retry: {e}"),
         }
+        tx.commit().await?;
+        Ok(removed)
     }
-    tx.commit().await.map_err(crate::db::DbError::from)?;
-    Ok(removed)
+    .await;
+    Ok(w.finish(r)?)
 }

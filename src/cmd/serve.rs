@@ -29,7 +29,10 @@ pub fn run(mut cfg: Config, args: ServeArgs) -> Result<ExitCode> {
             "Upstage listening on http://{addr} — upload endpoint {}/api/1/upload (Ctrl-C to stop)",
             state.base_url
         );
-        upstage_server::serve(state, listener, stop).await
+        let served = upstage_server::serve(state.clone(), listener, stop).await;
+        // Checkpoints the SQLite WAL into the database file, so a stopped site is one file.
+        state.db.close().await;
+        served
     })?;
     Ok(ExitCode::SUCCESS)
 }

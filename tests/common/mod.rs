@@ -1,6 +1,8 @@
 //! Shared helpers of the end-to-end tests.
 #![allow(dead_code)]
 
+pub mod consistency;
+
 use std::io::Cursor;
 use std::path::PathBuf;
 

@@ -9,6 +9,7 @@ use super::record::new_row;
 use super::ApiError;
 use crate::auth::{random_hex, Caller};
 use crate::db::ImageRow;
+use crate::journal::DbJournal;
 use crate::processing::Processed;
 use crate::state::AppState;
 
@@ -72,9 +73,12 @@ pub async fn record_upload(
             None => now,
         }
     });
+    // Files are claimed under this token before they are written (see `crate::reconcile`).
+    let upload = random_hex(16);
+    let journal = Box::new(DbJournal::new(state.db.clone(), upload.clone()));
     let processed = state
         .processor
-        .process(input, state.storage_mode, tz, filing)
+        .process(input, state.storage_mode, tz, filing, journal)
         .await
         .map_err(|e| {
             e.map_or_else(
@@ -89,16 +93,18 @@ pub async fn record_upload(
     };
     let token = random_hex(24);
     let row = new_row(state, &processed, opts, caller, &client_name, ip, &token);
-    let id = match state.db.insert_image(&row).await {
+    let claimed = processed.stored.files.len();
+    let id = match state
+        .db
+        .record_image(&row, &opts.upload.tags, &upload, claimed)
+        .await
+    {
         Ok(id) => id,
         Err(e) => {
-            remove_files(state, &processed).await;
-            return Err(e.into());
+            abandon(state, &processed, &upload, claimed).await;
+            return Err(ApiError::not_saved(e));
         }
     };
-    if !opts.upload.tags.is_empty() {
-        state.db.tag_image(id, &opts.upload.tags).await?;
-    }
     Ok(Recorded {
         row: ImageRow { id, ..row },
         tags: opts.upload.tags.clone(),
@@ -107,16 +113,42 @@ pub async fn record_upload(
     })
 }
 
-/// Off the async workers: a storage backend may block on the network (object storage).
-async fn remove_files(state: &AppState, p: &Processed) {
-    let storage = state.storage.clone();
+/// After a failed record. All claims still held means the transaction did not commit (a commit
+/// drops them), so the files are ours to remove, then the claims. Otherwise — claims gone, or the
+/// database unreadable — the reconciler decides later, from what was committed.
+async fn abandon(state: &AppState, p: &Processed, upload: &str, claimed: usize) {
     let keys: Vec<String> = p.stored.files.iter().map(|f| f.key.clone()).collect();
-    let _ = tokio::task::spawn_blocking(move || {
-        for key in keys {
-            if let Err(e) = storage.delete(&key) {
-                tracing::warn!(key = %key, "could not remove an orphaned file: {e}");
+    match state.db.claims_of(upload).await {
+        Ok(held) if held == claimed as i64 => {
+            if remove_files(state, keys.clone()).await {
+                if let Err(e) = state.db.release_keys(upload, &keys).await {
+                    tracing::warn!("file claims of a failed upload left to the reconciler: {e}");
+                }
             }
         }
+        Ok(_) => {}
+        Err(e) => tracing::warn!("files of a failed upload left to the reconciler: {e}"),
+    }
+}
+
+/// Off the async workers: a storage backend may block on the network (object storage). True
+/// when every file is gone.
+async fn remove_files(state: &AppState, keys: Vec<String>) -> bool {
+    let storage = state.storage.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut all = true;
+        for key in keys {
+            match storage.delete(&key) {
+                Ok(()) => {}
+                Err(e) if e.kind == upstage_storage::StorageErrorKind::NotFound => {}
+                Err(e) => {
+                    tracing::warn!(key = %key, "could not remove a file of a failed upload: {e}");
+                    all = false;
+                }
+            }
+        }
+        all
     })
-    .await;
+    .await
+    .unwrap_or(false)
 }

@@ -34,14 +34,23 @@ impl Db {
     }
 
     pub async fn create_album(&self, user_id: i64, name: &str) -> Result<Album, DbError> {
-        Ok(sqlx::query_as(
-            "INSERT INTO albums (user_id, name, date_gmt) VALUES ($1, $2, $3) RETURNING id, user_id, name",
-        )
-        .bind(user_id)
-        .bind(name)
-        .bind(now_gmt())
-        .fetch_one(&self.pool)
-        .await?)
+        let mut w = self.writer().await?;
+        let r = async {
+            let mut tx = w.begin().await?;
+            let album = sqlx::query_as(
+                "INSERT INTO albums (user_id, name, date_gmt) VALUES ($1, $2, $3) \
+                 RETURNING id, user_id, name",
+            )
+            .bind(user_id)
+            .bind(name)
+            .bind(now_gmt())
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(album)
+        }
+        .await;
+        w.finish(r)
     }
 
     pub async fn category(&self, id: i64) -> Result<Option<Category>, DbError> {
@@ -54,32 +63,21 @@ impl Db {
     }
 
     pub async fn create_category(&self, name: &str, url_key: &str) -> Result<Category, DbError> {
-        Ok(sqlx::query_as(
-            "INSERT INTO categories (name, url_key) VALUES ($1, $2) RETURNING id, name, url_key",
-        )
-        .bind(name)
-        .bind(url_key)
-        .fetch_one(&self.pool)
-        .await?)
-    }
-
-    /// Attach tags (created on first use) to an image.
-    pub async fn tag_image(&self, image_id: i64, tags: &[String]) -> Result<(), DbError> {
-        for tag in tags {
-            sqlx::query("INSERT INTO tags (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
-                .bind(tag)
-                .execute(&self.pool)
-                .await?;
-            sqlx::query(
-                "INSERT INTO image_tags (image_id, tag_id) SELECT $1, id FROM tags WHERE name = $2 \
-                 ON CONFLICT DO NOTHING",
+        let mut w = self.writer().await?;
+        let r = async {
+            let mut tx = w.begin().await?;
+            let category = sqlx::query_as(
+                "INSERT INTO categories (name, url_key) VALUES ($1, $2) RETURNING id, name, url_key",
             )
-            .bind(image_id)
-            .bind(tag)
-            .execute(&self.pool)
+            .bind(name)
+            .bind(url_key)
+            .fetch_one(&mut *tx)
             .await?;
+            tx.commit().await?;
+            Ok(category)
         }
-        Ok(())
+        .await;
+        w.finish(r)
     }
 
     pub async fn image_tags(&self, image_id: i64) -> Result<Vec<String>, DbError> {

@@ -52,54 +52,6 @@ const COLUMNS: &str = "id, name, extension, folder, size, width, height, date, d
     uploader_ip, delete_hash";
 
 impl Db {
-    /// Insert and return the new id. `img.id` is ignored.
-    pub async fn insert_image(&self, img: &NewImage) -> Result<i64, DbError> {
-        let sql =
-            "INSERT INTO images (name, extension, folder, size, width, height, date, date_gmt, \
-            title, description, nsfw, storage_mode, md5, source_md5, original_filename, \
-            original_exifdata, category_id, chain, thumb_size, medium_size, medium_width, \
-            medium_height, frame_size, expiration_date_gmt, is_animated, is_approved, is_360, \
-            duration, type, user_id, album_id, uploader_ip, delete_hash) VALUES ($1, $2, $3, $4, \
-            $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-            $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33) RETURNING id";
-        Ok(sqlx::query_scalar(sql)
-            .bind(&img.name)
-            .bind(&img.extension)
-            .bind(&img.folder)
-            .bind(img.size)
-            .bind(img.width)
-            .bind(img.height)
-            .bind(&img.date)
-            .bind(&img.date_gmt)
-            .bind(&img.title)
-            .bind(&img.description)
-            .bind(img.nsfw)
-            .bind(&img.storage_mode)
-            .bind(&img.md5)
-            .bind(&img.source_md5)
-            .bind(&img.original_filename)
-            .bind(&img.original_exifdata)
-            .bind(img.category_id)
-            .bind(img.chain)
-            .bind(img.thumb_size)
-            .bind(img.medium_size)
-            .bind(img.medium_width)
-            .bind(img.medium_height)
-            .bind(img.frame_size)
-            .bind(&img.expiration_date_gmt)
-            .bind(img.is_animated)
-            .bind(img.is_approved)
-            .bind(img.is_360)
-            .bind(img.duration)
-            .bind(&img.kind)
-            .bind(img.user_id)
-            .bind(img.album_id)
-            .bind(&img.uploader_ip)
-            .bind(&img.delete_hash)
-            .fetch_one(&self.pool)
-            .await?)
-    }
-
     pub async fn image(&self, id: i64) -> Result<Option<ImageRow>, DbError> {
         Ok(
             sqlx::query_as(&format!("SELECT {COLUMNS} FROM images WHERE id = $1"))
@@ -109,16 +61,17 @@ impl Db {
         )
     }
 
+    /// Delete the row and its tag links, together or not at all.
     pub async fn delete_image_row(&self, id: i64) -> Result<(), DbError> {
-        sqlx::query("DELETE FROM image_tags WHERE image_id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        sqlx::query("DELETE FROM images WHERE id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        let mut w = self.writer().await?;
+        let r = async {
+            let mut tx = w.begin().await?;
+            delete_image_row_in(&mut tx, id).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await;
+        w.finish(r)
     }
 
     /// The reference's duplicate rule: same md5 (stored or source) from the same IP since `since`.
@@ -168,10 +121,10 @@ impl Db {
     }
 }
 
-/// Claim up to `limit` expired images for this instance until `tx` ends (PostgreSQL): rows
+/// Claim up to `limit` expired images for this instance until the caller's transaction ends (PostgreSQL): rows
 /// another instance has claimed are skipped rather than waited for.
 pub async fn claim_expired(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    conn: &mut sqlx::AnyConnection,
     now: &str,
     limit: i64,
 ) -> Result<Vec<ImageRow>, DbError> {
@@ -182,22 +135,19 @@ pub async fn claim_expired(
     ))
     .bind(now)
     .bind(limit)
-    .fetch_all(&mut **tx)
+    .fetch_all(conn)
     .await?)
 }
 
 /// [`Db::delete_image_row`] inside a transaction.
-pub async fn delete_image_row_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    id: i64,
-) -> Result<(), DbError> {
+pub async fn delete_image_row_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<(), DbError> {
     sqlx::query("DELETE FROM image_tags WHERE image_id = $1")
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query("DELETE FROM images WHERE id = $1")
         .bind(id)
-        .execute(&mut **tx)
+        .execute(conn)
         .await?;
     Ok(())
 }

@@ -3,8 +3,11 @@
 
 mod albums;
 mod images;
+mod pending;
+mod record;
 mod users;
 mod variables;
+mod write;
 
 use std::path::Path;
 
@@ -14,7 +17,10 @@ use std::str::FromStr;
 
 pub use albums::{Album, Category};
 pub use images::{claim_expired, delete_image_row_in, ImageRow, NewImage};
-pub use users::{ApiKeyRow, User};
+pub use pending::{row_owns_key, take_stale_claims, KeyParts};
+pub use record::ClaimsLost;
+pub use users::{create_user_in, insert_key_in, set_key_hash_in, ApiKeyRow, User};
+pub use write::Writer;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -24,6 +30,8 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL {0:?} (use sqlite:… or postgres://…)")]
     Scheme(String),
+    #[error(transparent)]
+    ClaimsLost(#[from] ClaimsLost),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +44,7 @@ pub enum DbKind {
 pub struct Db {
     pub pool: AnyPool,
     pub kind: DbKind,
+    faults: std::sync::Arc<write::Faults>,
 }
 
 /// The default database: a SQLite file in the data dir.
@@ -54,7 +63,14 @@ impl Db {
             return Err(DbError::Scheme(url.to_owned()));
         };
         let options = AnyConnectOptions::from_str(url)?;
+        let faults = std::sync::Arc::new(write::Faults::default());
+        let trust = faults.clone();
         let pool = AnyPoolOptions::new()
+            // After a failed SQLite write, connections opened before it are replaced (write.rs).
+            .before_acquire(move |_conn, meta| {
+                let trusted = kind != DbKind::Sqlite || trust.trusts(meta.age);
+                Box::pin(async move { Ok(trusted) })
+            })
             // SQLite serialises writers anyway; a few connections keep readers from waiting.
             .max_connections(max_connections.unwrap_or(match kind {
                 DbKind::Sqlite => 4,
@@ -69,9 +85,24 @@ impl Db {
                 .execute(&pool)
                 .await?;
         }
-        let db = Db { pool, kind };
+        let db = Db { pool, kind, faults };
         db.migrate().await?;
         Ok(db)
+    }
+
+    /// Finish with the database: on SQLite the WAL is checkpointed into the main file and
+    /// truncated first, so a stopped server leaves one self-contained `upstage.db`. Waits for
+    /// connections in use to be returned.
+    pub async fn close(&self) {
+        if self.kind == DbKind::Sqlite {
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await
+            {
+                tracing::warn!("database checkpoint at shutdown failed: {e}");
+            }
+        }
+        self.pool.close().await;
     }
 
     async fn migrate(&self) -> Result<(), DbError> {

@@ -1,3 +1,5 @@
+use sqlx::AnyConnection;
+
 use super::{now_gmt, Db, DbError};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -56,38 +58,17 @@ impl Db {
         .await?)
     }
 
+    /// The new user, once committed.
     pub async fn create_user(&self, name: &str, admin: bool) -> Result<User, DbError> {
-        Ok(sqlx::query_as(
-            "INSERT INTO users (username, is_admin, date_gmt) VALUES ($1, $2, $3) \
-             RETURNING id, username, is_admin",
-        )
-        .bind(name)
-        .bind(i64::from(admin))
-        .bind(now_gmt())
-        .fetch_one(&self.pool)
-        .await?)
-    }
-
-    /// Insert a key row with a placeholder hash; the caller derives the key from the id (the key
-    /// embeds its encoded id) and then stores the hash with [`Db::set_key_hash`].
-    pub async fn insert_key(&self, user_id: i64, name: &str) -> Result<i64, DbError> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO api_keys (user_id, name, hash, date_gmt) VALUES ($1, $2, '', $3) RETURNING id",
-        )
-        .bind(user_id)
-        .bind(name)
-        .bind(now_gmt())
-        .fetch_one(&self.pool)
-        .await?)
-    }
-
-    pub async fn set_key_hash(&self, id: i64, hash: &str) -> Result<(), DbError> {
-        sqlx::query("UPDATE api_keys SET hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        let mut w = self.writer().await?;
+        let r = async {
+            let mut tx = w.begin().await?;
+            let user = create_user_in(&mut tx, name, admin).await?;
+            tx.commit().await?;
+            Ok(user)
+        }
+        .await;
+        w.finish(r)
     }
 
     pub async fn key(&self, id: i64) -> Result<Option<ApiKeyRow>, DbError> {
@@ -115,10 +96,57 @@ impl Db {
     }
 
     pub async fn revoke_key(&self, id: i64) -> Result<bool, DbError> {
+        let mut w = self.writer().await?;
         let r = sqlx::query("UPDATE api_keys SET revoked = 1 WHERE id = $1 AND revoked = 0")
             .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(r.rows_affected() > 0)
+            .execute(&mut *w.conn())
+            .await
+            .map(|r| r.rows_affected() > 0)
+            .map_err(DbError::from);
+        w.finish(r)
     }
+}
+
+/// Insert a user inside the caller's transaction.
+pub async fn create_user_in(
+    conn: &mut AnyConnection,
+    name: &str,
+    admin: bool,
+) -> Result<User, DbError> {
+    Ok(sqlx::query_as(
+        "INSERT INTO users (username, is_admin, date_gmt) VALUES ($1, $2, $3) \
+         RETURNING id, username, is_admin",
+    )
+    .bind(name)
+    .bind(i64::from(admin))
+    .bind(now_gmt())
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Insert a key row with a placeholder hash inside the caller's transaction; the caller derives
+/// the key from the id (the key embeds its encoded id) and stores its hash with
+/// [`set_key_hash_in`] before committing, so no half-made key is ever visible.
+pub async fn insert_key_in(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    name: &str,
+) -> Result<i64, DbError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO api_keys (user_id, name, hash, date_gmt) VALUES ($1, $2, '', $3) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(name)
+    .bind(now_gmt())
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn set_key_hash_in(conn: &mut AnyConnection, id: i64, hash: &str) -> Result<(), DbError> {
+    sqlx::query("UPDATE api_keys SET hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -13,13 +13,16 @@ impl Db {
     /// Set `name` unless it is already set; returns the value in effect. Used for per-site
     /// secrets (id salt) that must be created once and never change.
     pub async fn variable_or_init(&self, name: &str, value: &str) -> Result<String, DbError> {
-        sqlx::query(
+        let mut w = self.writer().await?;
+        let r = sqlx::query(
             "INSERT INTO variables (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
         )
         .bind(name)
         .bind(value)
-        .execute(&self.pool)
-        .await?;
+        .execute(&mut *w.conn())
+        .await
+        .map_err(DbError::from);
+        w.finish(r)?;
         Ok(self
             .variable(name)
             .await?

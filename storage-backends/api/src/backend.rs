@@ -15,6 +15,10 @@ pub enum StorageErrorKind {
     InvalidKey,
     Io,
     Backend,
+    /// The backend cannot do this (e.g. a plugin backend asked to list its objects).
+    Unsupported,
+    /// The caller's [`crate::KeyJournal`] could not record a claim: nothing was written.
+    Journal,
 }
 
 impl StorageErrorKind {
@@ -25,6 +29,8 @@ impl StorageErrorKind {
             StorageErrorKind::InvalidKey => "invalid_key",
             StorageErrorKind::Io => "io",
             StorageErrorKind::Backend => "backend",
+            StorageErrorKind::Unsupported => "unsupported",
+            StorageErrorKind::Journal => "journal",
         }
     }
 }
@@ -54,6 +60,14 @@ pub struct Stored {
     pub public_url: Option<String>,
 }
 
+/// One object found by [`Storage::list_objects`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedObject {
+    pub key: String,
+    /// Last write, when the backend knows it.
+    pub modified: Option<std::time::SystemTime>,
+}
+
 /// A place objects live, addressed by `/`-separated keys such as `images/2026/11/26/cat.th.jpeg`.
 /// Writes are all-or-nothing: a reader never sees a partial object under its final key.
 pub trait Storage: Send + Sync {
@@ -77,6 +91,28 @@ pub trait Storage: Send + Sync {
     /// behind a CDN); `None` when the server serves it through its own file route.
     fn public_url(&self, _key: &str) -> Option<String> {
         None
+    }
+    /// Call `visit` with every object under `prefix` (`""` = all), in no particular order, so a
+    /// reconciler can find objects no record claims. Backends that cannot enumerate their
+    /// objects keep the default, which answers [`StorageErrorKind::Unsupported`].
+    fn list_objects(
+        &self,
+        _prefix: &str,
+        _visit: &mut dyn FnMut(ListedObject) -> Result<(), StorageError>,
+    ) -> Result<(), StorageError> {
+        Err(StorageError::new(
+            StorageErrorKind::Unsupported,
+            format!("storage {} cannot list its objects", self.name()),
+        ))
+    }
+    /// Remove the backend's own in-flight leftovers (temp files of writes a crash interrupted)
+    /// last touched before `older_than`; returns what was removed. Backends without any keep
+    /// the default.
+    fn remove_stale_temp(
+        &self,
+        _older_than: std::time::SystemTime,
+    ) -> Result<Vec<String>, StorageError> {
+        Ok(Vec::new())
     }
 }
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 use upstage_sdk::{Format, ItemContext, OutputKind};
 
 use crate::naming::{chain_key, date_folder, mixed_name, original_name, StorageMode};
-use crate::{PutMode, Storage, StorageError, StorageErrorKind};
+use crate::{KeyJournal, NoJournal, PutMode, Storage, StorageError, StorageErrorKind};
 
 #[derive(Clone, Debug)]
 pub struct StoreOptions {
@@ -107,6 +107,18 @@ pub fn store_item(
     ctx: &ItemContext,
     opts: &StoreOptions,
 ) -> Result<StoredItem, StorageError> {
+    store_item_journaled(storage, ctx, opts, &mut NoJournal)
+}
+
+/// [`store_item`] with each naming attempt's keys claimed in `journal` before they are written
+/// and released when the attempt leaves nothing behind. A claim stays when its files could not
+/// be removed (storage down), so a reconciler can finish the job.
+pub fn store_item_journaled(
+    storage: &dyn Storage,
+    ctx: &ItemContext,
+    opts: &StoreOptions,
+    journal: &mut dyn KeyJournal,
+) -> Result<StoredItem, StorageError> {
     let folder = date_folder(opts.mode, opts.date);
     let base = original_name(&ctx.client_name);
     let (extension, members) = members(ctx);
@@ -116,7 +128,14 @@ pub fn store_item(
         } else {
             mixed_name(&base)
         };
-        match write_all(storage, &folder, &name, &members) {
+        let keys: Vec<String> = members
+            .iter()
+            .map(|m| chain_key(&folder, &name, m.kind, m.ext))
+            .collect();
+        if !journal.claim(&keys)? {
+            continue;
+        }
+        match write_all(storage, &keys, &members) {
             Ok(files) => {
                 return Ok(StoredItem {
                     name,
@@ -125,8 +144,14 @@ pub fn store_item(
                     files,
                 })
             }
-            Err(e) if e.kind == StorageErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
+            Err(Failed { error, cleaned }) => {
+                if cleaned {
+                    journal.release(&keys)?;
+                }
+                if error.kind != StorageErrorKind::AlreadyExists {
+                    return Err(error);
+                }
+            }
         }
     }
     Err(StorageError::new(
@@ -138,16 +163,20 @@ pub fn store_item(
     ))
 }
 
+/// A failed attempt; `cleaned` tells whether every file it wrote was removed again.
+struct Failed {
+    error: StorageError,
+    cleaned: bool,
+}
+
 fn write_all(
     storage: &dyn Storage,
-    folder: &str,
-    name: &str,
+    keys: &[String],
     members: &[Member<'_>],
-) -> Result<Vec<StoredFile>, StorageError> {
+) -> Result<Vec<StoredFile>, Failed> {
     let mut written: Vec<StoredFile> = Vec::with_capacity(members.len());
-    for m in members {
-        let key = chain_key(folder, name, m.kind, m.ext);
-        match storage.put(&key, m.format.mime(), m.bytes, PutMode::CreateNew) {
+    for (m, key) in members.iter().zip(keys) {
+        match storage.put(key, m.format.mime(), m.bytes, PutMode::CreateNew) {
             Ok(stored) => written.push(StoredFile {
                 kind: m.kind,
                 key: stored.key,
@@ -157,13 +186,15 @@ fn write_all(
                 height: m.size.1,
                 mime: m.format.mime(),
             }),
-            Err(e) => {
+            Err(error) => {
+                let mut cleaned = true;
                 for f in &written {
                     if let Err(undo) = storage.delete(&f.key) {
                         tracing::warn!(key = %f.key, "could not remove a partly stored item: {undo}");
+                        cleaned = false;
                     }
                 }
-                return Err(e);
+                return Err(Failed { error, cleaned });
             }
         }
     }

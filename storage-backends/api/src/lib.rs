@@ -4,8 +4,12 @@
 
 mod backend;
 mod item;
+mod journal;
 mod naming;
 
-pub use backend::{validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored};
-pub use item::{store_item, StoreOptions, StoredFile, StoredItem};
+pub use backend::{
+    validate_key, ListedObject, PutMode, Storage, StorageError, StorageErrorKind, Stored,
+};
+pub use item::{store_item, store_item_journaled, StoreOptions, StoredFile, StoredItem};
+pub use journal::{KeyJournal, NoJournal};
 pub use naming::{chain_key, date_folder, mixed_name, original_name, StorageMode};

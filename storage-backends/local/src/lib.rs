@@ -7,7 +7,11 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
-use upstage_storage::{validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored};
+use upstage_storage::{
+    validate_key, ListedObject, PutMode, Storage, StorageError, StorageErrorKind, Stored,
+};
+
+mod walk;
 
 /// Prefix of in-flight temp files; never a valid stored name (names never start with a dot).
 pub const TEMP_PREFIX: &str = ".upstage-tmp-";
@@ -107,6 +111,41 @@ impl Storage for LocalStorage {
     fn exists(&self, key: &str) -> Result<bool, StorageError> {
         let path = self.path_of(key)?;
         path.try_exists().map_err(|e| io_error("check", key, e))
+    }
+
+    fn list_objects(
+        &self,
+        prefix: &str,
+        visit: &mut dyn FnMut(ListedObject) -> Result<(), StorageError>,
+    ) -> Result<(), StorageError> {
+        walk::files(&self.root, prefix, &mut |key, modified, temp| {
+            if temp {
+                return Ok(());
+            }
+            visit(ListedObject {
+                key: key.to_owned(),
+                modified,
+            })
+        })
+    }
+
+    fn remove_stale_temp(
+        &self,
+        older_than: std::time::SystemTime,
+    ) -> Result<Vec<String>, StorageError> {
+        let mut removed = Vec::new();
+        walk::files(&self.root, "", &mut |key, modified, temp| {
+            // Unknown age counts as fresh: a write in flight must never lose its temp file.
+            if temp && modified.is_some_and(|m| m < older_than) {
+                match fs::remove_file(self.root.join(key)) {
+                    Ok(()) => removed.push(key.to_owned()),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io_error("remove temp file", key, e)),
+                }
+            }
+            Ok(())
+        })?;
+        Ok(removed)
     }
 }
 

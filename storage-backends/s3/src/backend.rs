@@ -5,7 +5,9 @@ use std::time::Duration;
 use opendal::layers::{RetryLayer, TimeoutLayer};
 use opendal::services::S3;
 use opendal::Operator;
-use upstage_storage::{validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored};
+use upstage_storage::{
+    validate_key, ListedObject, PutMode, Storage, StorageError, StorageErrorKind, Stored,
+};
 
 use crate::bridge::Bridge;
 use crate::config::{env, S3Config};
@@ -268,5 +270,13 @@ impl Storage for S3Storage {
 
     fn public_url(&self, key: &str) -> Option<String> {
         self.public_base.as_ref().map(|b| format!("{b}/{key}"))
+    }
+
+    fn list_objects(
+        &self,
+        prefix: &str,
+        visit: &mut dyn FnMut(ListedObject) -> Result<(), StorageError>,
+    ) -> Result<(), StorageError> {
+        crate::listing::each(&self.op, &self.bridge, prefix, visit)
     }
 }

@@ -6,6 +6,7 @@ mod backend;
 mod bridge;
 mod config;
 mod errors;
+mod listing;
 pub mod testing;
 
 pub use backend::{ObjectInfo, S3Storage};

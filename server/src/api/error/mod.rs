@@ -64,6 +64,18 @@ impl ApiError {
         }
     }
 
+    /// The upload could not be recorded (database unavailable, full, or read-only). Nothing of
+    /// it stays visible, so the client can simply retry.
+    pub fn not_saved(cause: impl std::fmt::Display) -> Self {
+        tracing::error!("recording an upload failed: {cause}");
+        ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: "Database unavailable: the upload was not saved, try again shortly".into(),
+            code: 503,
+            force_json: false,
+        }
+    }
+
     /// How a pipeline failure reads to an API client (reference messages where one exists).
     pub fn from_item(e: &ItemError, max_bytes_text: &str) -> Self {
         if e.stage.as_deref() == Some("frame") {
