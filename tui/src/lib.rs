@@ -12,5 +12,7 @@ pub mod i18n;
 pub mod keys;
 pub mod picker;
 pub mod render;
+pub mod report;
 pub mod state;
+pub mod summary;
 pub mod update;

@@ -3,6 +3,9 @@
 
 mod da;
 mod en;
+mod hints;
+
+pub use hints::{hint, message};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
