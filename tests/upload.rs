@@ -1,6 +1,6 @@
 //! End-to-end tests of `upstage upload` against the real `upstage serve` on loopback: a mixed
-//! folder of 50 files, `--json` and `--format txt` output, an interrupted batch resumed, a
-//! killed batch resumed.
+//! folder of 50 files, `--json` and `--format txt` output (input order), an interrupted batch
+//! resumed, a killed batch resumed.
 
 mod import_support;
 
@@ -175,7 +175,7 @@ fn mixed_folder_uploads_exactly_the_good_files() {
 }
 
 #[test]
-fn txt_format_prints_only_urls_and_bad_key_is_final() {
+fn txt_format_prints_url_and_file_in_input_order_and_a_bad_key_stops_the_batch() {
     let env = Env::new();
     let (_server, url, key) = start_server(&env);
     for i in 0..3 {
@@ -211,7 +211,11 @@ fn txt_format_prints_only_urls_and_bad_key_is_final() {
     assert_eq!(bad.status.code(), Some(1), "{}", describe(&bad));
     let (files, s) = json_lines(&bad);
     // The first refusal stops the batch: what was in flight fails, the rest is not started.
-    assert_eq!(s["failed"].as_u64().unwrap_or(0) + s["not_started"].as_u64().unwrap_or(0), 3, "{s}");
+    assert_eq!(
+        s["failed"].as_u64().unwrap_or(0) + s["not_started"].as_u64().unwrap_or(0),
+        3,
+        "{s}"
+    );
     assert!(
         files
             .iter()
@@ -219,7 +223,11 @@ fn txt_format_prints_only_urls_and_bad_key_is_final() {
             .all(|f| f["error"]["http_status"] == 400),
         "{files:?}"
     );
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("stopped"), "{}", describe(&bad));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("stopped"),
+        "{}",
+        describe(&bad)
+    );
 }
 
 fn distinct_photos(dir: &Path, n: u32) {

@@ -29,8 +29,7 @@ fn stored(root: &Path) -> usize {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if p.is_dir() {
                 stack.push(p);
-            } else if !name.contains(".th.") && !name.contains(".md.") && !name.contains(".fr.")
-            {
+            } else if !name.contains(".th.") && !name.contains(".md.") && !name.contains(".fr.") {
                 n += 1;
             }
         }
@@ -62,8 +61,14 @@ fn a_closed_stdout_still_uploads_every_file_and_exits_cleanly() {
         let done = child.wait_with_output().expect("wait");
         let err = String::from_utf8_lossy(&done.stderr);
         assert_eq!(done.status.code(), Some(0), "{format:?}: {err}");
-        assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
-        assert!(first.contains("00.jpg"), "input order, with the file: {first}");
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{err}"
+        );
+        assert!(
+            first.contains("00.jpg"),
+            "input order, with the file: {first}"
+        );
     }
     assert_eq!(stored(env.root()), 2 * N as usize, "every file, both runs");
 }
@@ -126,7 +131,10 @@ fn serve_at(env: &Env, addr: &str) -> Guard {
 /// Stop `upstage serve` the way Ctrl-C does (it finishes the requests it has).
 fn interrupt(g: &mut Guard) {
     let pid = g.0.id().to_string();
-    let ok = Command::new("kill").args(["-INT", &pid]).status().expect("kill");
+    let ok = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill");
     assert!(ok.success());
     g.0.wait().expect("wait serve");
 }
@@ -155,7 +163,9 @@ fn server_stopped_then_restarted_mid_batch_pauses_and_completes_with_no_duplicat
     let err_log = env.root().join("upload.err");
     let mut up = env
         .cmd()
-        .args(["upload", "many", "-j", "2", "--url", &url, "--key", &key, "--json"])
+        .args([
+            "upload", "many", "-j", "2", "--url", &url, "--key", &key, "--json",
+        ])
         .arg("--journal")
         .arg(&journal)
         .stdout(Stdio::piped())
@@ -172,7 +182,10 @@ fn server_stopped_then_restarted_mid_batch_pauses_and_completes_with_no_duplicat
     wait_for("the pause", &mut up, || {
         std::fs::read_to_string(&err_log).is_ok_and(|s| s.contains("server unreachable"))
     });
-    assert!(lines(&journal) < N as usize, "the outage came too late to test");
+    assert!(
+        lines(&journal) < N as usize,
+        "the outage came too late to test"
+    );
     let _server = serve_at(&env, &addr);
     let out = up.wait_with_output().expect("upload");
     let err = std::fs::read_to_string(&err_log).unwrap_or_default();

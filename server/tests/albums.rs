@@ -4,7 +4,6 @@
 
 mod common;
 
-
 use sqlx::Connection;
 
 async fn fresh_pg_database() -> String {

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event as TermEvent};
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event as TermEvent,
+};
 use ratatui::crossterm::execute;
 use tokio::sync::mpsc;
 
@@ -100,7 +102,11 @@ pub async fn run(setup: Setup) -> std::io::Result<Summary> {
             }
         }
         if state.quit == Quit::Now {
-            break Ok(export::summary(&state, journal.clone(), started.elapsed().as_secs_f64()));
+            break Ok(export::summary(
+                &state,
+                journal.clone(),
+                started.elapsed().as_secs_f64(),
+            ));
         }
         if dirty && last_draw.elapsed() >= FRAME {
             if let Err(e) = terminal.draw(|f| render::render(&state, f)) {
@@ -118,15 +124,25 @@ pub async fn run(setup: Setup) -> std::io::Result<Summary> {
 /// Create `path`, or `name-2.ext`, `name-3.ext` … when it exists: a links file is never
 /// overwritten.
 fn save_new(path: &std::path::Path, contents: &str) -> std::io::Result<PathBuf> {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let ext = path.extension().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     for n in 1..1000 {
         let p = if n == 1 {
             path.to_path_buf()
         } else {
             path.with_file_name(format!("{stem}-{n}.{ext}"))
         };
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&p) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&p)
+        {
             Ok(mut f) => {
                 f.write_all(contents.as_bytes())?;
                 f.sync_all()?;

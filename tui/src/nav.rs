@@ -27,7 +27,9 @@ pub fn by(s: &mut State, step: isize) {
     *pos = if len == 0 {
         0
     } else {
-        (*pos as isize).saturating_add(step).clamp(0, len as isize - 1) as usize
+        (*pos as isize)
+            .saturating_add(step)
+            .clamp(0, len as isize - 1) as usize
     };
     follow(s);
 }

@@ -84,7 +84,11 @@ mod tests {
         assert_eq!(fx, [Effect::Engine(Command::Drain)]);
         assert_eq!(s.quit, Quit::AfterInFlight);
         update(&mut s, Action::Engine(Event::Idle));
-        assert_eq!(s.quit, Quit::Now, "leaves once the files in flight are done");
+        assert_eq!(
+            s.quit,
+            Quit::Now,
+            "leaves once the files in flight are done"
+        );
 
         let mut s = busy();
         update(&mut s, Action::Quit);

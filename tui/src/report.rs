@@ -143,14 +143,20 @@ impl FileRecord {
             self.markdown.clone().unwrap_or_default(),
             self.html.clone().unwrap_or_default(),
             self.bbcode.clone().unwrap_or_default(),
-            self.processing_ms.map(|m| m.to_string()).unwrap_or_default(),
+            self.processing_ms
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
             e.map(|e| e.kind.to_owned()).unwrap_or_default(),
             e.map(|e| e.code.clone()).unwrap_or_default(),
             e.and_then(|e| e.http_status.map(|s| s.to_string()))
                 .unwrap_or_default(),
             e.map(|e| e.message.clone()).unwrap_or_default(),
         ];
-        fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",")
+        fields
+            .iter()
+            .map(|f| csv_field(f))
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -188,8 +194,8 @@ mod tests {
         assert_eq!(v["error"]["http_status"], 400);
         assert!(v["url"].is_null());
         let r = UploadError::rejected("too_large", "File too big");
-        let v = serde_json::to_value(FileRecord::errored(Path::new("b.png"), &r, true))
-            .expect("json");
+        let v =
+            serde_json::to_value(FileRecord::errored(Path::new("b.png"), &r, true)).expect("json");
         assert_eq!(v["status"], "refused");
         assert_eq!(v["error"]["code"], "too_large");
         assert!(v["error"]["http_status"].is_null());

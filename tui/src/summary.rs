@@ -106,12 +106,26 @@ mod tests {
             ..Summary::default()
         };
         let en = s.text(Lang::En);
-        assert!(en.starts_with("3 uploaded, 0 already uploaded (skipped), 1 failed, 0 refused in 4.3 s"), "{en}");
+        assert!(
+            en.starts_with(
+                "3 uploaded, 0 already uploaded (skipped), 1 failed, 0 refused in 4.3 s"
+            ),
+            "{en}"
+        );
         assert!(en.contains("not started: 2"), "{en}");
-        assert!(en.contains("/p/a.jpg: [network] reset — The connection broke"), "{en}");
-        assert!(en.ends_with("journal (every link, delete links too): /j.tsv"), "{en}");
+        assert!(
+            en.contains("/p/a.jpg: [network] reset — The connection broke"),
+            "{en}"
+        );
+        assert!(
+            en.ends_with("journal (every link, delete links too): /j.tsv"),
+            "{en}"
+        );
         let da = s.text(Lang::Da);
         assert!(da.contains("på 4,3 s"), "{da}");
-        assert!(da.contains("netværksfejl: reset — Forbindelsen blev afbrudt"), "{da}");
+        assert!(
+            da.contains("netværksfejl: reset — Forbindelsen blev afbrudt"),
+            "{da}"
+        );
     }
 }

@@ -13,7 +13,12 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
     if s.quit == Quit::Confirm {
         return crate::quit::answer(s, a);
     }
-    if s.help && !matches!(a, Action::Engine(_) | Action::Tick { .. } | Action::Resized(_)) {
+    if s.help
+        && !matches!(
+            a,
+            Action::Engine(_) | Action::Tick { .. } | Action::Resized(_)
+        )
+    {
         s.help = false;
         return vec![];
     }
@@ -113,10 +118,12 @@ pub(crate) fn update_plain(s: &mut State, a: Action) -> Vec<Effect> {
             s.workers = n.clamp(1, crate::engine::MAX_WORKERS);
             vec![Effect::Engine(Command::SetWorkers(s.workers))]
         }
-        Action::Cancel => nav::selected(s).map(|i| i.id)
+        Action::Cancel => nav::selected(s)
+            .map(|i| i.id)
             .map(|id| vec![Effect::Engine(Command::Cancel(id))])
             .unwrap_or_default(),
-        Action::Retry => nav::selected(s).map(|i| i.id)
+        Action::Retry => nav::selected(s)
+            .map(|i| i.id)
             .map(|id| {
                 s.idle = false;
                 vec![Effect::Engine(Command::Retry(id))]

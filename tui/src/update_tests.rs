@@ -64,7 +64,10 @@ fn engine_events_drive_items_and_overall_progress() {
             bytes_per_sec: 50.0,
         }),
     );
-    assert!(s.items[1].processing_now(), "every byte sent, no answer yet");
+    assert!(
+        s.items[1].processing_now(),
+        "every byte sent, no answer yet"
+    );
     update(
         &mut s,
         Action::Engine(Event::Done {
@@ -102,7 +105,11 @@ fn start_validates_then_sends_the_options_once() {
     s.lang = Lang::Da;
     s.options.expiration = "tomorrow".into();
     assert!(update(&mut s, Action::Start).is_empty());
-    assert!(s.flash.as_deref().is_some_and(|f| f.starts_with("Udløb")), "{:?}", s.flash);
+    assert!(
+        s.flash.as_deref().is_some_and(|f| f.starts_with("Udløb")),
+        "{:?}",
+        s.flash
+    );
     s.options.expiration = "1d".into();
     s.options.width = "800".into();
     let fx = update(&mut s, Action::Start);
@@ -231,7 +238,10 @@ fn done_screen_copies_and_saves_in_the_chosen_format() {
     );
     match update(&mut s, Action::SaveCsv).as_slice() {
         [Effect::Save { path, contents }] => {
-            assert!(path.ends_with("upstage-links-20261126-143005.csv"), "{path:?}");
+            assert!(
+                path.ends_with("upstage-links-20261126-143005.csv"),
+                "{path:?}"
+            );
             assert!(contents
                 .lines()
                 .nth(1)

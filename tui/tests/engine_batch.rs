@@ -61,9 +61,17 @@ async fn server_stopped_then_restarted_mid_batch_pauses_and_completes_once() {
     evs.extend(until_idle(&mut rx).await);
     drop(stop2);
     assert!(evs.contains(&Event::Reachable), "{evs:#?}");
-    assert_eq!(count(&evs, |e| matches!(e, Event::Failed { .. })), 0, "{evs:#?}");
+    assert_eq!(
+        count(&evs, |e| matches!(e, Event::Failed { .. })),
+        0,
+        "{evs:#?}"
+    );
     assert_eq!(count(&evs, |e| matches!(e, Event::Done { .. })), N);
-    assert_eq!(script.stored.load(Ordering::SeqCst), N, "each file exactly once");
+    assert_eq!(
+        script.stored.load(Ordering::SeqCst),
+        N,
+        "each file exactly once"
+    );
     // The countdown the interface shows, and the cause.
     assert!(evs.iter().any(|e| matches!(
         e,
@@ -85,10 +93,16 @@ async fn a_refused_key_stops_the_batch_instead_of_failing_every_file() {
     e.send(Command::Add(files(dir.path(), 12)));
     e.send(Command::Start(BatchOptions::default()));
     let evs = until_idle(&mut rx).await;
-    assert_eq!(script.requests.load(Ordering::SeqCst), 1, "one refusal is enough");
+    assert_eq!(
+        script.requests.load(Ordering::SeqCst),
+        1,
+        "one refusal is enough"
+    );
     assert_eq!(count(&evs, |e| matches!(e, Event::Failed { .. })), 1);
     assert_eq!(count(&evs, |e| matches!(e, Event::Cancelled { .. })), 11);
-    assert!(evs.iter().any(|e| matches!(e, Event::Stopped { error } if error.is_auth())));
+    assert!(evs
+        .iter()
+        .any(|e| matches!(e, Event::Stopped { error } if error.is_auth())));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -126,6 +140,10 @@ async fn width_is_at_most_narrower_images_go_as_they_are() {
         ..BatchOptions::default()
     }));
     let evs = until_idle(&mut rx).await;
-    assert_eq!(count(&evs, |e| matches!(e, Event::Done { .. })), 2, "{evs:#?}");
+    assert_eq!(
+        count(&evs, |e| matches!(e, Event::Done { .. })),
+        2,
+        "{evs:#?}"
+    );
     assert_eq!(*script.widths.lock().expect("lock"), [false, true]);
 }

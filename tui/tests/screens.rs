@@ -24,7 +24,12 @@ fn links(name: &str, id: &str) -> Links {
 }
 
 fn item(id: usize, name: &str, size: u64, sent: u64, speed: f64, state: ItemState) -> Item {
-    let mut i = Item::new(id, PathBuf::from(format!("/photos/2026 Holiday/{name}")), size, state);
+    let mut i = Item::new(
+        id,
+        PathBuf::from(format!("/photos/2026 Holiday/{name}")),
+        size,
+        state,
+    );
     i.sent = sent;
     i.bytes_per_sec = speed;
     i
@@ -225,8 +230,8 @@ fn options_check_before_start() {
     for (lang, tag) in [(Lang::En, "en"), (Lang::Da, "da")] {
         let mut s = mid_upload(lang);
         s.screen = Screen::Options;
-        s.clock = chrono::NaiveDate::from_ymd_opt(2026, 11, 26)
-            .and_then(|d| d.and_hms_opt(14, 30, 0));
+        s.clock =
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 26).and_then(|d| d.and_hms_opt(14, 30, 0));
         s.options.expiration = "tomorrow".into();
         s.options.width = "1600".into();
         s.field = 4;

@@ -56,13 +56,13 @@ impl Db {
         .bind(now_gmt())
         .execute(&self.pool)
         .await?;
-        Ok(sqlx::query_as(
-            "SELECT id, user_id, name FROM albums WHERE user_id = $1 AND name = $2",
+        Ok(
+            sqlx::query_as("SELECT id, user_id, name FROM albums WHERE user_id = $1 AND name = $2")
+                .bind(user_id)
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?,
         )
-        .bind(user_id)
-        .bind(name)
-        .fetch_one(&self.pool)
-        .await?)
     }
 
     pub async fn category(&self, id: i64) -> Result<Option<Category>, DbError> {

@@ -134,7 +134,10 @@ impl Output {
         let status = status.as_str().unwrap_or_default();
         match self.mode {
             Mode::Json => serde_json::to_string(rec).ok(),
-            Mode::Txt => rec.url.as_ref().map(|_| format!("{url}\t{}", rec.path.display())),
+            Mode::Txt => rec
+                .url
+                .as_ref()
+                .map(|_| format!("{url}\t{}", rec.path.display())),
             Mode::Lines => Some(match &rec.error {
                 Some(e) => format!(
                     "{:<11} {}: [{}] {}",
@@ -173,7 +176,10 @@ impl Output {
         }
         self.counts();
         let processing = (!skipped).then_some(t);
-        self.settle(Some(id), &FileRecord::linked(path, links, skipped, processing));
+        self.settle(
+            Some(id),
+            &FileRecord::linked(path, links, skipped, processing),
+        );
     }
 
     pub fn failed(&mut self, id: Option<ItemId>, path: &Path, e: &UploadError, refused: bool) {

@@ -69,7 +69,10 @@ impl UploadError {
     pub fn is_auth(&self) -> bool {
         match self {
             UploadError::Server {
-                status, code, message, ..
+                status,
+                code,
+                message,
+                ..
             } => {
                 matches!(status, 401 | 403)
                     || (*code == 100 && message.to_ascii_lowercase().contains("key"))

@@ -46,9 +46,7 @@ impl Outage {
 
 /// The wait after `n` failed probes: 1 s, doubling, at most 30 s.
 fn wait(n: u32) -> Duration {
-    FIRST_WAIT
-        .saturating_mul(1u32 << n.min(16))
-        .min(MAX_WAIT)
+    FIRST_WAIT.saturating_mul(1u32 << n.min(16)).min(MAX_WAIT)
 }
 
 #[cfg(test)]

@@ -155,10 +155,7 @@ mod tests {
         }
         assert_eq!(seen.len(), errors.len(), "each error its own words");
         assert_eq!(TEXT.len(), errors.len());
-        assert_eq!(
-            message(Lang::Da, &errors[6]),
-            "Filen er større end grænsen"
-        );
+        assert_eq!(message(Lang::Da, &errors[6]), "Filen er større end grænsen");
         assert_eq!(message(Lang::Da, &errors[1]), "Invalid file data");
     }
 }

@@ -196,7 +196,9 @@ mod tests {
     #[test]
     fn danish_says_everything_in_danish() {
         // Words that give away an English string left in the Danish table.
-        let english = ["files", "failed", "network", "error", "left", "Some ", "retry"];
+        let english = [
+            "files", "failed", "network", "error", "left", "Some ", "retry",
+        ];
         for text in [
             Lang::Da.t().some_failed,
             Lang::Da.t().in_progress,

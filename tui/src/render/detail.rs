@@ -21,7 +21,10 @@ pub fn render(s: &State, item: Option<&Item>, f: &mut Frame, area: Rect) {
     let label = |l: &str| Span::styled(format!("{l}: "), Style::default().fg(Color::DarkGray));
     let (state, color) = state_text(t, i);
     let mut lines = vec![
-        Line::from(vec![label(t.d_path), Span::raw(i.path.display().to_string())]),
+        Line::from(vec![
+            label(t.d_path),
+            Span::raw(i.path.display().to_string()),
+        ]),
         Line::from(vec![
             label(t.d_state),
             Span::styled(state, Style::default().fg(color)),
@@ -43,7 +46,10 @@ pub fn render(s: &State, item: Option<&Item>, f: &mut Frame, area: Rect) {
                 Style::default().fg(Color::Red),
             ),
         ]));
-        lines.push(Line::from(vec![label(t.d_todo), Span::raw(hint(s.lang, e))]));
+        lines.push(Line::from(vec![
+            label(t.d_todo),
+            Span::raw(hint(s.lang, e)),
+        ]));
     }
     if let Some(l) = i.state.links() {
         for lf in [

@@ -31,7 +31,6 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::i18n::Lang;
 
     /// Lines `text` takes at `width` when wrapped at spaces, as the footer does.

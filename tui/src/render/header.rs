@@ -60,7 +60,10 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let note = if let Some(msg) = &s.flash {
         Span::raw(msg.clone())
     } else if let Some(e) = &s.stopped {
-        Span::styled(format!("{}: {}", t.stopped, hint(s.lang, e)), warn.fg(Color::Red))
+        Span::styled(
+            format!("{}: {}", t.stopped, hint(s.lang, e)),
+            warn.fg(Color::Red),
+        )
     } else if let Some((secs, _)) = &s.outage {
         Span::styled(t.unreachable(*secs), warn)
     } else if !s.started {

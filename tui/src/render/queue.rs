@@ -65,8 +65,8 @@ fn state_width(t: &Strings) -> u16 {
 pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let t = s.lang.t();
     let (table_area, detail_area) = if s.detail {
-        let [a, b] = Layout::vertical([Constraint::Min(3), Constraint::Length(layout::DETAIL)])
-            .areas(area);
+        let [a, b] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(layout::DETAIL)]).areas(area);
         (a, Some(b))
     } else {
         (area, None)
@@ -82,7 +82,10 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     ];
     let mut header = vec![t.col_name, t.col_size, t.col_state, t.col_progress];
     if wide {
-        widths.push(Constraint::Length(text::widest([t.col_speed, "999.9 MB/s"])));
+        widths.push(Constraint::Length(text::widest([
+            t.col_speed,
+            "999.9 MB/s",
+        ])));
         header.push(t.col_speed);
     }
     widths.push(Constraint::Fill(3));
@@ -111,8 +114,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         }
         let red = i.state.error().is_some();
         cells.push(
-            Cell::from(result_text(s, i))
-                .style(Style::default().fg(if red { Color::Red } else { Color::Reset })),
+            Cell::from(result_text(s, i)).style(Style::default().fg(if red {
+                Color::Red
+            } else {
+                Color::Reset
+            })),
         );
         Row::new(cells)
     });

@@ -139,4 +139,3 @@ pub async fn until_idle(rx: &mut UnboundedReceiver<Event>) -> Vec<Event> {
 pub fn count(evs: &[Event], f: impl Fn(&Event) -> bool) -> usize {
     evs.iter().filter(|e| f(e)).count()
 }
-
