@@ -8,6 +8,7 @@ mod apply;
 pub mod clipboard;
 pub mod engine;
 pub mod export;
+mod form;
 pub mod i18n;
 pub mod keys;
 mod link_format;

@@ -6,7 +6,7 @@ use std::time::Instant;
 use crate::action::{Action, Effect};
 use crate::engine::Command;
 use crate::state::{LinkFormat, Quit, Screen, State};
-use crate::{export, nav};
+use crate::{export, form, nav};
 
 pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
     // While leaving is being confirmed only the answer counts.
@@ -173,7 +173,7 @@ pub(crate) fn update_plain(s: &mut State, a: Action) -> Vec<Effect> {
         }],
         Action::Input(c) => {
             let digits_only = s.field == 5;
-            if let Some(text) = field_text(s) {
+            if let Some(text) = form::field_text(s) {
                 if !digits_only || c.is_ascii_digit() {
                     text.push(c);
                 }
@@ -185,7 +185,7 @@ pub(crate) fn update_plain(s: &mut State, a: Action) -> Vec<Effect> {
                 let up = s.picker.dir.parent().map(|p| p.to_path_buf());
                 return up.map(|p| vec![Effect::ListDir(p)]).unwrap_or_default();
             }
-            if let Some(text) = field_text(s) {
+            if let Some(text) = form::field_text(s) {
                 text.pop();
             }
             vec![]
@@ -193,7 +193,7 @@ pub(crate) fn update_plain(s: &mut State, a: Action) -> Vec<Effect> {
         Action::Toggle => {
             match s.screen {
                 Screen::Options if s.field == 3 => s.options.nsfw = !s.options.nsfw,
-                Screen::Picker => toggle_picked(s),
+                Screen::Picker => form::toggle_picked(s),
                 _ => {}
             }
             vec![]
@@ -203,7 +203,7 @@ pub(crate) fn update_plain(s: &mut State, a: Action) -> Vec<Effect> {
                 s.detail = !s.detail;
                 vec![]
             }
-            _ => enter(s),
+            _ => form::enter(s),
         },
         Action::AddPicked => {
             let mut paths: Vec<_> = std::mem::take(&mut s.picker.selected).into_iter().collect();
@@ -256,48 +256,6 @@ fn start(s: &mut State) -> Vec<Effect> {
     s.idle = false;
     s.screen = Screen::Queue;
     vec![Effect::Engine(Command::Start(s.options.clone()))]
-}
-
-fn enter(s: &mut State) -> Vec<Effect> {
-    match s.screen {
-        Screen::Options => {
-            s.screen = Screen::Queue;
-            vec![]
-        }
-        Screen::Picker => match s.picker.entries.get(s.picker.cursor) {
-            Some(e) if e.is_dir => vec![Effect::ListDir(s.picker.dir.join(&e.name))],
-            Some(_) => {
-                toggle_picked(s);
-                vec![]
-            }
-            None => vec![],
-        },
-        _ => vec![],
-    }
-}
-
-fn toggle_picked(s: &mut State) {
-    if let Some(e) = s.picker.entries.get(s.picker.cursor).filter(|e| !e.is_dir) {
-        let p = s.picker.dir.join(&e.name);
-        if !s.picker.selected.remove(&p) {
-            s.picker.selected.insert(p);
-        }
-    }
-}
-
-fn field_text(s: &mut State) -> Option<&mut String> {
-    if s.screen != Screen::Options {
-        return None;
-    }
-    let o = &mut s.options;
-    match s.field {
-        0 => Some(&mut o.album),
-        1 => Some(&mut o.title),
-        2 => Some(&mut o.tags),
-        4 => Some(&mut o.expiration),
-        5 => Some(&mut o.width),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
