@@ -75,6 +75,7 @@ pub async fn run(setup: Setup) -> std::io::Result<Summary> {
     let mut last_draw = Instant::now() - FRAME;
     let mut dirty = true;
     let mut tick = tokio::time::interval(FRAME);
+    let mut last_tick = Instant::now() - Duration::from_secs(1);
     let result = loop {
         let mut batch = Vec::new();
         tokio::select! {
@@ -86,10 +87,16 @@ pub async fn run(setup: Setup) -> std::io::Result<Summary> {
                 TermEvent::Resize(_, h) => batch.push(Action::Resized(h)),
                 _ => {}
             },
-            _ = tick.tick() => batch.push(Action::Tick {
-                now: Instant::now(),
-                clock: chrono::Local::now().naive_local(),
-            }),
+            _ = tick.tick() => {
+                // Speeds fall over seconds and dates move by minutes: once a second is enough.
+                if last_tick.elapsed() >= Duration::from_secs(1) {
+                    last_tick = Instant::now();
+                    batch.push(Action::Tick {
+                        now: last_tick,
+                        clock: chrono::Local::now().naive_local(),
+                    });
+                }
+            }
         }
         // Progress comes in bursts: apply everything waiting before drawing once.
         while let Ok(ev) = events.try_recv() {
