@@ -1,6 +1,6 @@
 //! End-to-end tests of `upstage upload` against the real `upstage serve` on loopback: a mixed
-//! folder of 50 files, `--json` and `--format txt` output, an interrupted batch resumed, a
-//! killed batch resumed.
+//! folder of 50 files, `--json` and `--format txt` output (input order), an interrupted batch
+//! resumed, a killed batch resumed.
 
 mod import_support;
 
@@ -104,7 +104,13 @@ fn mixed_folder_uploads_exactly_the_good_files() {
     let (files, summary) = json_lines(&out);
     assert_eq!(files.len(), 50, "{}", describe(&out));
     assert_eq!(summary["uploaded"], GOOD, "{summary}");
-    assert_eq!(summary["failed"], 6, "{summary}");
+    assert_eq!(summary["failed"], 2, "{summary}");
+    assert_eq!(summary["refused"], 4, "{summary}");
+    // Input order (the folder's sorted order), whatever finished first.
+    let names: Vec<String> = files.iter().map(name_of).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
     for name in &good {
         let f = files.iter().find(|f| name_of(f) == *name).expect("line");
         assert_eq!(f["status"], "uploaded", "{f}");
@@ -120,21 +126,26 @@ fn mixed_folder_uploads_exactly_the_good_files() {
                 .is_some_and(|d| d.contains("/delete/")),
             "{f}"
         );
+        assert_eq!(f["name"], name.as_str(), "{f}");
+        assert!(f["error"].is_null(), "{f}");
     }
     for (name, code) in &bad {
         let f = files.iter().find(|f| name_of(f) == *name).expect("line");
-        assert_eq!(f["status"], "failed", "{f}");
         if *code == "server" {
             // The server's own answer: a 4xx with its code and message, never retried.
-            assert_eq!(f["error"]["detail"]["kind"], "server", "{f}");
-            assert_eq!(f["error"]["detail"]["status"], 400, "{f}");
+            assert_eq!(f["status"], "failed", "{f}");
+            assert_eq!(f["error"]["kind"], "server", "{f}");
+            assert_eq!(f["error"]["http_status"], 400, "{f}");
+            assert!(f["error"]["code"].is_string(), "one type for codes: {f}");
             assert!(
                 !f["error"]["message"].as_str().unwrap_or("").is_empty(),
                 "{f}"
             );
         } else {
+            assert_eq!(f["status"], "refused", "{f}");
             assert_eq!(f["error"]["code"], *code, "{f}");
         }
+        assert!(f["url"].is_null(), "{f}");
     }
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("retrying"), "4xx must not be retried: {err}");
@@ -164,7 +175,7 @@ fn mixed_folder_uploads_exactly_the_good_files() {
 }
 
 #[test]
-fn txt_format_prints_only_urls_and_bad_key_is_final() {
+fn txt_format_prints_url_and_file_in_input_order_and_a_bad_key_stops_the_batch() {
     let env = Env::new();
     let (_server, url, key) = start_server(&env);
     for i in 0..3 {
@@ -177,9 +188,12 @@ fn txt_format_prints_only_urls_and_bad_key_is_final() {
     assert!(out.status.success(), "{}", describe(&out));
     let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 3, "{}", describe(&out));
-    for l in &lines {
-        assert!(l.starts_with(&url) && l.ends_with(".png"), "{l}");
-        let k = url_key(l);
+    for (i, l) in lines.iter().enumerate() {
+        // The URL, a tab, the file: in input order.
+        let (u, file) = l.split_once('\t').expect("url<TAB>path");
+        assert!(u.starts_with(&url) && u.ends_with(".png"), "{l}");
+        assert_eq!(file, format!("few/{i}.png"), "{l}");
+        let k = url_key(u);
         assert!(env.root().join("server-data").join(k).is_file(), "{k}");
     }
     let bad = upload(
@@ -196,10 +210,23 @@ fn txt_format_prints_only_urls_and_bad_key_is_final() {
     );
     assert_eq!(bad.status.code(), Some(1), "{}", describe(&bad));
     let (files, s) = json_lines(&bad);
-    assert_eq!(s["failed"], 3, "{s}");
+    // The first refusal stops the batch: what was in flight fails, the rest is not started.
+    assert_eq!(
+        s["failed"].as_u64().unwrap_or(0) + s["not_started"].as_u64().unwrap_or(0),
+        3,
+        "{s}"
+    );
     assert!(
-        files.iter().all(|f| f["error"]["detail"]["status"] == 400),
+        files
+            .iter()
+            .filter(|f| f["status"] == "failed")
+            .all(|f| f["error"]["http_status"] == 400),
         "{files:?}"
+    );
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("stopped"),
+        "{}",
+        describe(&bad)
     );
 }
 

@@ -43,18 +43,10 @@ pub async fn import_caller(state: &AppState) -> anyhow::Result<(Caller, Option<S
     Ok((Caller::User(admin), new_key))
 }
 
-/// The id of `name` among the owner's albums, created if missing.
+/// The id of `name` among the owner's albums, created if missing (once, even when asked
+/// concurrently).
 pub async fn album_id(state: &AppState, user_id: i64, name: &str) -> anyhow::Result<i64> {
-    if let Some(a) = state
-        .db
-        .albums_of(user_id)
-        .await?
-        .into_iter()
-        .find(|a| a.name == name)
-    {
-        return Ok(a.id);
-    }
-    Ok(state.db.create_album(user_id, name).await?.id)
+    Ok(state.db.album_named(user_id, name).await?.id)
 }
 
 fn mtime_utc(path: &Path) -> Option<NaiveDateTime> {

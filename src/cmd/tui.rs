@@ -30,15 +30,17 @@ pub fn run(cfg: Config, args: TuiArgs) -> Result<ExitCode> {
             albums: opened.albums,
             local: args.batch.url.is_none() && cfg.upload.url.is_none(),
         };
-        let failed = upstage_tui::app::run(setup).await;
+        let summary = upstage_tui::app::run(setup).await;
         // After the full screen is gone, or the key would vanish with it.
         if let Some(key) = new_key {
             eprintln!(
                 "New library: created user 'admin'. Its API key (shown only now):\n\n    {key}\n"
             );
         }
-        let failed = failed?;
-        Ok(if failed {
+        let summary = summary?;
+        // What happened stays in the terminal once the full screen is gone.
+        eprintln!("{}", summary.text(lang));
+        Ok(if summary.failed + summary.refused > 0 {
             ExitCode::FAILURE
         } else {
             ExitCode::SUCCESS

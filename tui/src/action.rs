@@ -2,6 +2,7 @@
 //! results of effects the app carried out.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use crate::engine::{Command, Event};
 use crate::state::{DirEntry, Screen};
@@ -9,8 +10,30 @@ use crate::state::{DirEntry, Screen};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     Engine(Event),
+    /// Time passed (every frame): speeds decay; `clock` is local wall time for dates shown.
+    Tick {
+        now: Instant,
+        clock: chrono::NaiveDateTime,
+    },
+    /// The terminal's height changed.
+    Resized(u16),
     Up,
     Down,
+    Home,
+    End,
+    PageUp,
+    PageDown,
+    /// A click on screen row `y`.
+    Click(u16),
+    Help,
+    /// Open or close the selected file's detail pane.
+    Detail,
+    /// Copy the selected file's link in the chosen format.
+    CopyOne,
+    /// Quit confirmed: let the files in flight finish, then leave.
+    QuitAfterInFlight,
+    /// Quit confirmed: cancel the files in flight and leave now.
+    QuitNow,
     Left,
     Right,
     Start,
@@ -39,6 +62,8 @@ pub enum Action {
         entries: Result<Vec<DirEntry>, String>,
     },
     Flash(String),
+    /// A links file was written.
+    Saved(PathBuf),
 }
 
 /// What `update` asks the app to do (I/O stays out of `update`).
@@ -47,6 +72,7 @@ pub enum Effect {
     Engine(Command),
     /// Put text on the clipboard with OSC 52.
     Copy(String),
+    /// Write a new file (never over an existing one: `-2`, `-3` … are added to the name).
     Save {
         path: PathBuf,
         contents: String,

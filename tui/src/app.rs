@@ -7,14 +7,18 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{self, Event as TermEvent};
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event as TermEvent,
+};
+use ratatui::crossterm::execute;
 use tokio::sync::mpsc;
 
 use crate::action::{Action, Effect};
 use crate::engine::{expand, BatchOptions, Command, Engine, EngineConfig, Journal, Target};
 use crate::i18n::Lang;
-use crate::state::State;
-use crate::{keys, picker, render, update};
+use crate::state::{Quit, State};
+use crate::summary::Summary;
+use crate::{export, keys, picker, render, update};
 
 pub struct Setup {
     pub lang: Lang,
@@ -31,8 +35,10 @@ pub struct Setup {
 
 const FRAME: Duration = Duration::from_millis(50);
 
-/// Run until quit; true when any file failed or was refused.
-pub async fn run(setup: Setup) -> std::io::Result<bool> {
+/// Run until quit; the summary to print once the normal screen is back.
+pub async fn run(setup: Setup) -> std::io::Result<Summary> {
+    let started = Instant::now();
+    let journal = setup.journal.as_ref().map(|j| j.path().to_path_buf());
     let mut state = State::new(
         setup.lang,
         setup.target_label,
@@ -61,9 +67,15 @@ pub async fn run(setup: Setup) -> std::io::Result<bool> {
         }
     });
     let mut terminal = ratatui::try_init()?;
+    // Without the wheel and clicks the terminal still works: not worth failing over.
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    if let Ok(size) = terminal.size() {
+        update::update(&mut state, Action::Resized(size.height));
+    }
     let mut last_draw = Instant::now() - FRAME;
     let mut dirty = true;
     let mut tick = tokio::time::interval(FRAME);
+    let mut last_tick = Instant::now() - Duration::from_secs(1);
     let result = loop {
         let mut batch = Vec::new();
         tokio::select! {
@@ -71,10 +83,20 @@ pub async fn run(setup: Setup) -> std::io::Result<bool> {
             Some(a) = actions.recv() => batch.push(a),
             Some(ev) = term.recv() => match ev {
                 TermEvent::Key(k) => batch.extend(keys::action(&state, k)),
-                TermEvent::Resize(..) => dirty = true,
+                TermEvent::Mouse(m) => batch.extend(keys::mouse(m)),
+                TermEvent::Resize(_, h) => batch.push(Action::Resized(h)),
                 _ => {}
             },
-            _ = tick.tick() => {}
+            _ = tick.tick() => {
+                // Speeds fall over seconds and dates move by minutes: once a second is enough.
+                if last_tick.elapsed() >= Duration::from_secs(1) {
+                    last_tick = Instant::now();
+                    batch.push(Action::Tick {
+                        now: last_tick,
+                        clock: chrono::Local::now().naive_local(),
+                    });
+                }
+            }
         }
         // Progress comes in bursts: apply everything waiting before drawing once.
         while let Ok(ev) = events.try_recv() {
@@ -86,8 +108,12 @@ pub async fn run(setup: Setup) -> std::io::Result<bool> {
                 run_effect(effect, &engine, &act_tx);
             }
         }
-        if state.quit {
-            break Ok(!state.errors().is_empty());
+        if state.quit == Quit::Now {
+            break Ok(export::summary(
+                &state,
+                journal.clone(),
+                started.elapsed().as_secs_f64(),
+            ));
         }
         if dirty && last_draw.elapsed() >= FRAME {
             if let Err(e) = terminal.draw(|f| render::render(&state, f)) {
@@ -97,8 +123,43 @@ pub async fn run(setup: Setup) -> std::io::Result<bool> {
             dirty = false;
         }
     };
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
+}
+
+/// Create `path`, or `name-2.ext`, `name-3.ext` … when it exists: a links file is never
+/// overwritten.
+fn save_new(path: &std::path::Path, contents: &str) -> std::io::Result<PathBuf> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for n in 1..1000 {
+        let p = if n == 1 {
+            path.to_path_buf()
+        } else {
+            path.with_file_name(format!("{stem}-{n}.{ext}"))
+        };
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&p)
+        {
+            Ok(mut f) => {
+                f.write_all(contents.as_bytes())?;
+                f.sync_all()?;
+                return Ok(p);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::ErrorKind::AlreadyExists.into())
 }
 
 fn run_effect(effect: Effect, engine: &Engine, actions: &mpsc::UnboundedSender<Action>) {
@@ -112,12 +173,12 @@ fn run_effect(effect: Effect, engine: &Engine, actions: &mpsc::UnboundedSender<A
         }
         Effect::Save { path, contents } => {
             let actions = actions.clone();
-            tokio::spawn(async move {
-                let msg = match tokio::fs::write(&path, contents).await {
-                    Ok(()) => format!("✓ {}", path.display()),
-                    Err(e) => format!("✗ {}: {e}", path.display()),
+            tokio::task::spawn_blocking(move || {
+                let a = match save_new(&path, &contents) {
+                    Ok(p) => Action::Saved(p),
+                    Err(e) => Action::Flash(format!("✗ {}: {e}", path.display())),
                 };
-                let _ = actions.send(Action::Flash(msg));
+                let _ = actions.send(a);
             });
         }
         Effect::ListDir(dir) => {

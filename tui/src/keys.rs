@@ -2,8 +2,20 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
+
 use crate::action::Action;
-use crate::state::{Screen, State};
+use crate::state::{Quit, Screen, State};
+
+/// The wheel scrolls, a click selects the row under it.
+pub fn mouse(m: MouseEvent) -> Option<Action> {
+    match m.kind {
+        MouseEventKind::ScrollUp => Some(Action::Up),
+        MouseEventKind::ScrollDown => Some(Action::Down),
+        MouseEventKind::Down(_) => Some(Action::Click(m.row)),
+        _ => None,
+    }
+}
 
 pub fn action(s: &State, k: KeyEvent) -> Option<Action> {
     if k.kind == KeyEventKind::Release {
@@ -12,12 +24,24 @@ pub fn action(s: &State, k: KeyEvent) -> Option<Action> {
     if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
         return Some(Action::Quit);
     }
+    if s.quit == Quit::Confirm {
+        return match k.code {
+            KeyCode::Enter | KeyCode::Char('f') => Some(Action::QuitAfterInFlight),
+            KeyCode::Char('q') | KeyCode::Char('x') => Some(Action::QuitNow),
+            KeyCode::Esc => Some(Action::Back),
+            _ => None,
+        };
+    }
     let common = match k.code {
         KeyCode::Up => Some(Action::Up),
         KeyCode::Down => Some(Action::Down),
         KeyCode::Left => Some(Action::Left),
         KeyCode::Right => Some(Action::Right),
         KeyCode::Esc => Some(Action::Back),
+        KeyCode::Home => Some(Action::Home),
+        KeyCode::End => Some(Action::End),
+        KeyCode::PageUp => Some(Action::PageUp),
+        KeyCode::PageDown => Some(Action::PageDown),
         _ => None,
     };
     if common.is_some() {
@@ -39,6 +63,7 @@ pub fn action(s: &State, k: KeyEvent) -> Option<Action> {
             KeyCode::Char(' ') => Some(Action::Toggle),
             KeyCode::Char('a') => Some(Action::AddPicked),
             KeyCode::Char('q') => Some(Action::Quit),
+            KeyCode::Char('?') => Some(Action::Help),
             _ => None,
         },
         Screen::Queue | Screen::Errors | Screen::Done => match k.code {
@@ -58,6 +83,9 @@ pub fn action(s: &State, k: KeyEvent) -> Option<Action> {
             KeyCode::Char('y') => Some(Action::CopyLinks),
             KeyCode::Char('w') => Some(Action::SaveJson),
             KeyCode::Char('v') => Some(Action::SaveCsv),
+            KeyCode::Char('l') => Some(Action::CopyOne),
+            KeyCode::Char('?') => Some(Action::Help),
+            KeyCode::Enter => Some(Action::Enter),
             _ => None,
         },
     }

@@ -2,9 +2,12 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::engine::{BatchOptions, ItemId, Links, UploadError};
 use crate::i18n::Lang;
+pub use crate::link_format::LinkFormat;
+use crate::meter::Meter;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
@@ -42,6 +45,11 @@ impl ItemState {
         }
     }
 
+    /// Sent, or to be sent (not settled yet).
+    pub fn is_left(&self) -> bool {
+        matches!(self, ItemState::Queued) || self.is_active()
+    }
+
     pub fn is_active(&self) -> bool {
         matches!(
             self,
@@ -57,44 +65,47 @@ pub struct Item {
     pub name: String,
     pub size: u64,
     pub sent: u64,
+    /// Over the last seconds (`meter`), refreshed as bytes go and on every tick.
     pub bytes_per_sec: f64,
+    pub meter: Meter,
     pub state: ItemState,
+    /// From the last byte to the server's answer.
+    pub processing: Option<Duration>,
 }
 
-/// The paste formats of the done screen, in the order ←→ cycles through them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkFormat {
-    Direct,
-    Viewer,
-    Thumb,
-    Delete,
-    Markdown,
-    Html,
-    BbCode,
-}
-
-impl LinkFormat {
-    pub const ALL: [LinkFormat; 7] = [
-        LinkFormat::Direct,
-        LinkFormat::Viewer,
-        LinkFormat::Thumb,
-        LinkFormat::Delete,
-        LinkFormat::Markdown,
-        LinkFormat::Html,
-        LinkFormat::BbCode,
-    ];
-
-    pub fn of(self, l: &Links) -> String {
-        match self {
-            LinkFormat::Direct => l.direct.clone(),
-            LinkFormat::Viewer => l.viewer.clone().unwrap_or_default(),
-            LinkFormat::Thumb => l.thumb.clone().unwrap_or_default(),
-            LinkFormat::Delete => l.delete.clone().unwrap_or_default(),
-            LinkFormat::Markdown => l.markdown(),
-            LinkFormat::Html => l.html(),
-            LinkFormat::BbCode => l.bbcode(),
+impl Item {
+    pub fn new(id: ItemId, path: PathBuf, size: u64, state: ItemState) -> Item {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        Item {
+            id,
+            path,
+            name,
+            size,
+            sent: 0,
+            bytes_per_sec: 0.0,
+            meter: Meter::default(),
+            state,
+            processing: None,
         }
     }
+
+    /// Every byte handed over, the server not answered yet.
+    pub fn processing_now(&self) -> bool {
+        matches!(self.state, ItemState::Uploading { .. }) && self.size > 0 && self.sent >= self.size
+    }
+}
+
+/// Asked before leaving while files are in flight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quit {
+    No,
+    Confirm,
+    /// Cancel the queue, let the files in flight finish, then leave.
+    AfterInFlight,
+    Now,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,7 +149,27 @@ pub struct State {
     pub link_format: LinkFormat,
     pub picker: Picker,
     pub flash: Option<String>,
-    pub quit: bool,
+    pub quit: Quit,
+    /// Every byte sent in this session (retries too), for the windowed speed.
+    pub sent_total: u64,
+    pub meter: Meter,
+    /// The overall speed as of the last tick.
+    pub rate: f64,
+    /// The server cannot be reached: seconds to the next try, and why.
+    pub outage: Option<(u64, UploadError)>,
+    /// The batch stopped (a refused key): why.
+    pub stopped: Option<UploadError>,
+    /// The detail pane of the selected file is open.
+    pub detail: bool,
+    pub help: bool,
+    /// The terminal's height (the rows a list shows, for PgUp/PgDn and clicks).
+    pub height: u16,
+    /// The first row the list shows.
+    pub offset: usize,
+    /// Links files saved in this session.
+    pub links_files: Vec<PathBuf>,
+    /// "now" for the expiration preview, UTC; set by the app as time passes.
+    pub clock: Option<chrono::NaiveDateTime>,
 }
 
 impl State {
@@ -161,7 +192,18 @@ impl State {
             link_format: LinkFormat::Direct,
             picker: Picker::default(),
             flash: None,
-            quit: false,
+            quit: Quit::No,
+            sent_total: 0,
+            meter: Meter::default(),
+            rate: 0.0,
+            outage: None,
+            stopped: None,
+            detail: false,
+            help: false,
+            height: 24,
+            offset: 0,
+            links_files: Vec::new(),
+            clock: None,
         }
     }
 
@@ -194,12 +236,29 @@ impl State {
         ((self.done_bytes() as f64 / total as f64) * 100.0).floor() as u8
     }
 
+    /// The batch's speed over the last seconds (not a sum of per-file bursts).
     pub fn speed(&self) -> f64 {
-        self.items
-            .iter()
-            .filter(|i| i.state.is_active())
-            .map(|i| i.bytes_per_sec)
-            .sum()
+        self.rate
+    }
+
+    /// (uploaded or skipped, failed or refused, left to send).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut c = (0, 0, 0);
+        for i in &self.items {
+            if i.state.links().is_some() {
+                c.0 += 1;
+            } else if i.state.error().is_some() {
+                c.1 += 1;
+            } else if i.state.is_left() {
+                c.2 += 1;
+            }
+        }
+        c
+    }
+
+    /// Files sent right now.
+    pub fn in_flight(&self) -> usize {
+        self.items.iter().filter(|i| i.state.is_active()).count()
     }
 
     /// Seconds left at the current speed; `None` when nothing moves.

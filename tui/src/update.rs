@@ -1,23 +1,85 @@
 //! `update(state, action)`: the only place the state changes. It does no I/O: what needs doing
 //! outside comes back as [`Effect`]s.
 
+use std::time::Instant;
+
 use crate::action::{Action, Effect};
 use crate::engine::Command;
-use crate::export;
-use crate::state::{LinkFormat, Screen, State, FIELDS};
+use crate::state::{LinkFormat, Quit, Screen, State};
+use crate::{export, form, nav};
 
 pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
+    // While leaving is being confirmed only the answer counts.
+    if s.quit == Quit::Confirm {
+        return crate::quit::answer(s, a);
+    }
+    if s.help
+        && !matches!(
+            a,
+            Action::Engine(_) | Action::Tick { .. } | Action::Resized(_)
+        )
+    {
+        s.help = false;
+        return vec![];
+    }
+    update_plain(s, a)
+}
+
+pub(crate) fn update_plain(s: &mut State, a: Action) -> Vec<Effect> {
     match a {
         Action::Engine(ev) => {
-            crate::apply::engine_event(s, ev);
+            crate::apply::engine_event(s, ev, Instant::now());
             vec![]
         }
-        Action::Up => {
-            move_cursor(s, -1);
+        Action::Tick { now, clock } => {
+            crate::apply::tick(s, now);
+            s.clock = Some(clock);
             vec![]
         }
-        Action::Down => {
-            move_cursor(s, 1);
+        Action::Resized(h) => {
+            s.height = h;
+            vec![]
+        }
+        Action::Up | Action::Down => {
+            nav::by(s, if a == Action::Up { -1 } else { 1 });
+            vec![]
+        }
+        Action::PageUp | Action::PageDown => {
+            nav::page(s, a == Action::PageDown);
+            vec![]
+        }
+        Action::Home | Action::End => {
+            nav::end(s, a == Action::End);
+            vec![]
+        }
+        Action::Click(y) => {
+            nav::click(s, y);
+            vec![]
+        }
+        Action::Help => {
+            s.help = true;
+            vec![]
+        }
+        Action::Detail => {
+            s.detail = !s.detail;
+            vec![]
+        }
+        Action::CopyOne => {
+            let link = nav::selected(s)
+                .and_then(|i| i.state.links())
+                .map(|l| s.link_format.of(l));
+            match link {
+                Some(text) => {
+                    s.flash = Some(s.lang.t().copied.to_owned());
+                    vec![Effect::Copy(text)]
+                }
+                None => vec![],
+            }
+        }
+        Action::QuitAfterInFlight | Action::QuitNow => crate::quit::answer(s, a),
+        Action::Saved(path) => {
+            s.flash = Some(format!("{}: {}", s.lang.t().saved, path.display()));
+            s.links_files.push(path);
             vec![]
         }
         Action::Left | Action::Right => {
@@ -46,14 +108,22 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             };
             vec![Effect::Engine(c)]
         }
-        Action::MoreWorkers => vec![Effect::Engine(Command::SetWorkers(s.workers + 1))],
-        Action::FewerWorkers => vec![Effect::Engine(Command::SetWorkers(
-            s.workers.saturating_sub(1).max(1),
-        ))],
-        Action::Cancel => selected_id(s)
+        // Counted here, not when the engine echoes it, so `---` typed fast means three fewer.
+        Action::MoreWorkers | Action::FewerWorkers => {
+            let n = if a == Action::MoreWorkers {
+                s.workers + 1
+            } else {
+                s.workers.saturating_sub(1)
+            };
+            s.workers = n.clamp(1, crate::engine::MAX_WORKERS);
+            vec![Effect::Engine(Command::SetWorkers(s.workers))]
+        }
+        Action::Cancel => nav::selected(s)
+            .map(|i| i.id)
             .map(|id| vec![Effect::Engine(Command::Cancel(id))])
             .unwrap_or_default(),
-        Action::Retry => selected_id(s)
+        Action::Retry => nav::selected(s)
+            .map(|i| i.id)
             .map(|id| {
                 s.idle = false;
                 vec![Effect::Engine(Command::Retry(id))]
@@ -72,35 +142,38 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
         Action::Show(screen) => {
             s.screen = screen;
             s.cursor = 0;
+            s.offset = 0;
             if screen == Screen::Picker && s.picker.entries.is_empty() {
                 return vec![Effect::ListDir(s.picker.dir.clone())];
             }
             vec![]
         }
         Action::Back => {
+            if s.detail {
+                s.detail = false;
+                return vec![];
+            }
             s.screen = Screen::Queue;
             s.cursor = 0;
+            s.offset = 0;
             vec![]
         }
-        Action::Quit => {
-            s.quit = true;
-            vec![]
-        }
+        Action::Quit => crate::quit::ask(s),
         Action::CopyLinks => {
             s.flash = Some(s.lang.t().copied.to_owned());
             vec![Effect::Copy(export::as_text(s, s.link_format))]
         }
         Action::SaveJson => vec![Effect::Save {
-            path: "upstage-links.json".into(),
+            path: export::file_name(s, "json"),
             contents: export::as_json(s),
         }],
         Action::SaveCsv => vec![Effect::Save {
-            path: "upstage-links.csv".into(),
+            path: export::file_name(s, "csv"),
             contents: export::as_csv(s),
         }],
         Action::Input(c) => {
             let digits_only = s.field == 5;
-            if let Some(text) = field_text(s) {
+            if let Some(text) = form::field_text(s) {
                 if !digits_only || c.is_ascii_digit() {
                     text.push(c);
                 }
@@ -112,7 +185,7 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
                 let up = s.picker.dir.parent().map(|p| p.to_path_buf());
                 return up.map(|p| vec![Effect::ListDir(p)]).unwrap_or_default();
             }
-            if let Some(text) = field_text(s) {
+            if let Some(text) = form::field_text(s) {
                 text.pop();
             }
             vec![]
@@ -120,12 +193,18 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
         Action::Toggle => {
             match s.screen {
                 Screen::Options if s.field == 3 => s.options.nsfw = !s.options.nsfw,
-                Screen::Picker => toggle_picked(s),
+                Screen::Picker => form::toggle_picked(s),
                 _ => {}
             }
             vec![]
         }
-        Action::Enter => enter(s),
+        Action::Enter => match s.screen {
+            Screen::Queue | Screen::Errors => {
+                s.detail = !s.detail;
+                vec![]
+            }
+            _ => form::enter(s),
+        },
         Action::AddPicked => {
             let mut paths: Vec<_> = std::mem::take(&mut s.picker.selected).into_iter().collect();
             if paths.is_empty() {
@@ -169,7 +248,7 @@ fn start(s: &mut State) -> Vec<Effect> {
         return vec![];
     }
     if let Err(why) = s.options.validate() {
-        s.flash = Some(why);
+        s.flash = Some(s.lang.t().option_error(&why));
         s.screen = Screen::Options;
         return vec![];
     }
@@ -177,78 +256,6 @@ fn start(s: &mut State) -> Vec<Effect> {
     s.idle = false;
     s.screen = Screen::Queue;
     vec![Effect::Engine(Command::Start(s.options.clone()))]
-}
-
-fn enter(s: &mut State) -> Vec<Effect> {
-    match s.screen {
-        Screen::Options => {
-            s.screen = Screen::Queue;
-            vec![]
-        }
-        Screen::Picker => match s.picker.entries.get(s.picker.cursor) {
-            Some(e) if e.is_dir => vec![Effect::ListDir(s.picker.dir.join(&e.name))],
-            Some(_) => {
-                toggle_picked(s);
-                vec![]
-            }
-            None => vec![],
-        },
-        _ => vec![],
-    }
-}
-
-fn toggle_picked(s: &mut State) {
-    if let Some(e) = s.picker.entries.get(s.picker.cursor).filter(|e| !e.is_dir) {
-        let p = s.picker.dir.join(&e.name);
-        if !s.picker.selected.remove(&p) {
-            s.picker.selected.insert(p);
-        }
-    }
-}
-
-fn field_text(s: &mut State) -> Option<&mut String> {
-    if s.screen != Screen::Options {
-        return None;
-    }
-    let o = &mut s.options;
-    match s.field {
-        0 => Some(&mut o.album),
-        1 => Some(&mut o.title),
-        2 => Some(&mut o.tags),
-        4 => Some(&mut o.expiration),
-        5 => Some(&mut o.width),
-        _ => None,
-    }
-}
-
-fn move_cursor(s: &mut State, step: isize) {
-    let (pos, len) = match s.screen {
-        Screen::Options => (&mut s.field, FIELDS),
-        Screen::Picker => (&mut s.picker.cursor, s.picker.entries.len()),
-        Screen::Errors => (
-            &mut s.cursor,
-            s.items.iter().filter(|i| i.state.error().is_some()).count(),
-        ),
-        Screen::Done => (
-            &mut s.cursor,
-            s.items.iter().filter(|i| i.state.links().is_some()).count(),
-        ),
-        Screen::Queue => (&mut s.cursor, s.items.len()),
-    };
-    if len == 0 {
-        *pos = 0;
-        return;
-    }
-    *pos = (*pos as isize + step).clamp(0, len as isize - 1) as usize;
-}
-
-/// The item under the cursor of the queue or the error report.
-fn selected_id(s: &State) -> Option<usize> {
-    match s.screen {
-        Screen::Errors => s.errors().get(s.cursor).map(|i| i.id),
-        Screen::Queue => s.items.get(s.cursor).map(|i| i.id),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

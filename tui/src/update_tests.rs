@@ -52,15 +52,32 @@ fn engine_events_drive_items_and_overall_progress() {
         }),
     );
     assert_eq!(s.percent(), 25);
-    assert_eq!(s.eta_secs(), Some(6));
+    // The speed is the window's, not the body's claim: 100 bytes in (at least) a second.
+    assert!(s.speed() <= 100.0, "{}", s.speed());
+    assert_eq!(s.counts(), (0, 1, 2), "refused counts as failed");
+    update(
+        &mut s,
+        Action::Engine(Event::Progress {
+            id: 1,
+            sent: 300,
+            total: 300,
+            bytes_per_sec: 50.0,
+        }),
+    );
+    assert!(
+        s.items[1].processing_now(),
+        "every byte sent, no answer yet"
+    );
     update(
         &mut s,
         Action::Engine(Event::Done {
             id: 0,
             links: links(),
+            processing: std::time::Duration::from_millis(1500),
         }),
     );
-    assert_eq!(s.percent(), 50);
+    assert_eq!(s.counts(), (1, 1, 1));
+    assert_eq!(s.percent(), 100);
     assert_eq!(s.uploaded().len(), 1);
     assert_eq!(s.errors().len(), 1);
     let e = UploadError::Server {
@@ -83,6 +100,17 @@ fn start_validates_then_sends_the_options_once() {
     assert!(update(&mut s, Action::Start).is_empty());
     assert_eq!(s.screen, Screen::Options);
     assert!(s.flash.is_some());
+    // An expiration the API would read as 5 minutes never starts the batch.
+    s.options.width = String::new();
+    s.lang = Lang::Da;
+    s.options.expiration = "tomorrow".into();
+    assert!(update(&mut s, Action::Start).is_empty());
+    assert!(
+        s.flash.as_deref().is_some_and(|f| f.starts_with("Udløb")),
+        "{:?}",
+        s.flash
+    );
+    s.options.expiration = "1d".into();
     s.options.width = "800".into();
     let fx = update(&mut s, Action::Start);
     assert_eq!(fx, vec![Effect::Engine(Command::Start(s.options.clone()))]);
@@ -145,6 +173,14 @@ fn queue_keys_become_engine_commands() {
         update(&mut s, Action::MoreWorkers),
         vec![Effect::Engine(Command::SetWorkers(5))]
     );
+    // A burst typed faster than the engine answers: every press counts.
+    let fx: Vec<Effect> = (0..3)
+        .flat_map(|_| update(&mut s, Action::FewerWorkers))
+        .collect();
+    assert_eq!(
+        fx,
+        [4, 3, 2].map(|n| Effect::Engine(Command::SetWorkers(n)))
+    );
     s.workers = 1;
     assert_eq!(
         update(&mut s, Action::FewerWorkers),
@@ -186,8 +222,10 @@ fn done_screen_copies_and_saves_in_the_chosen_format() {
         Action::Engine(Event::Done {
             id: 0,
             links: links(),
+            processing: std::time::Duration::ZERO,
         }),
     );
+    s.clock = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).and_then(|d| d.and_hms_opt(14, 30, 5));
     update(&mut s, Action::Show(Screen::Done));
     update(&mut s, Action::Left);
     assert_eq!(s.link_format, LinkFormat::BbCode);
@@ -200,11 +238,14 @@ fn done_screen_copies_and_saves_in_the_chosen_format() {
     );
     match update(&mut s, Action::SaveCsv).as_slice() {
         [Effect::Save { path, contents }] => {
-            assert!(path.ends_with("upstage-links.csv"));
+            assert!(
+                path.ends_with("upstage-links-20261126-143005.csv"),
+                "{path:?}"
+            );
             assert!(contents
                 .lines()
                 .nth(1)
-                .is_some_and(|l| l.starts_with("/p/0.jpg,x,http://h/x.jpg")));
+                .is_some_and(|l| l.starts_with("/p/0.jpg,0.jpg,uploaded,http://h/x.jpg")));
         }
         other => panic!("{other:?}"),
     }

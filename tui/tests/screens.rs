@@ -8,7 +8,7 @@ use ratatui::Terminal;
 use upstage_tui::engine::{Links, UploadError};
 use upstage_tui::i18n::Lang;
 use upstage_tui::render::render;
-use upstage_tui::state::{Item, ItemState, Screen, State};
+use upstage_tui::state::{Item, ItemState, Quit, Screen, State};
 
 fn links(name: &str, id: &str) -> Links {
     Links {
@@ -24,15 +24,15 @@ fn links(name: &str, id: &str) -> Links {
 }
 
 fn item(id: usize, name: &str, size: u64, sent: u64, speed: f64, state: ItemState) -> Item {
-    Item {
+    let mut i = Item::new(
         id,
-        path: PathBuf::from(format!("/photos/{name}")),
-        name: name.to_owned(),
+        PathBuf::from(format!("/photos/2026 Holiday/{name}")),
         size,
-        sent,
-        bytes_per_sec: speed,
         state,
-    }
+    );
+    i.sent = sent;
+    i.bytes_per_sec = speed;
+    i
 }
 
 fn too_big() -> UploadError {
@@ -56,6 +56,7 @@ fn mid_upload(lang: Lang) -> State {
         4,
     );
     s.started = true;
+    s.rate = 1_600_000.0;
     s.items = vec![
         item(
             0,
@@ -83,10 +84,18 @@ fn mid_upload(lang: Lang) -> State {
         ),
         item(
             3,
-            "harbour.jpg",
+            "IMG_20260612_101530.jpg",
             2_000_000,
             1_000_000,
-            2_500_000.0,
+            900_000.0,
+            ItemState::Uploading { attempt: 1 },
+        ),
+        item(
+            8,
+            "IMG_20260612_101531.jpg",
+            16_400_000,
+            16_400_000,
+            0.0,
             ItemState::Uploading { attempt: 1 },
         ),
         item(
@@ -94,7 +103,7 @@ fn mid_upload(lang: Lang) -> State {
             "clip.mp4",
             8_000_000,
             2_000_000,
-            2_000_000.0,
+            700_000.0,
             ItemState::Uploading { attempt: 2 },
         ),
         item(
@@ -127,10 +136,11 @@ fn finished(lang: Lang) -> State {
     let mut s = mid_upload(lang);
     s.idle = true;
     s.cursor = 0;
+    s.rate = 0.0;
     for i in &mut s.items {
         i.bytes_per_sec = 0.0;
         i.state = match i.id {
-            3 | 6 => ItemState::Done(links(&i.name, &format!("Z{}", i.id))),
+            3 | 6 | 8 => ItemState::Done(links(&i.name, &format!("Z{}", i.id))),
             4 => ItemState::Failed(server_err()),
             5 => ItemState::Failed(UploadError::network(
                 "error sending request: connection refused",
@@ -181,6 +191,53 @@ fn done_screen() {
         s.link_format = upstage_tui::state::LinkFormat::Markdown;
         let t = draw(&s, 140, 40);
         insta::assert_snapshot!(format!("done_{tag}_markdown_140x40"), t.backend());
+    }
+}
+
+/// The queue with the selected file's detail pane, the help box and the quit question; an
+/// outage and a stopped batch in the header.
+#[test]
+fn detail_help_quit_outage_and_stop() {
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Da, "da")] {
+        let mut s = finished(lang);
+        s.idle = false;
+        s.screen = Screen::Queue;
+        s.detail = true;
+        s.cursor = 5;
+        check(&format!("detail_failed_{tag}"), &s);
+        s.cursor = 3;
+        s.items[3].processing = Some(std::time::Duration::from_millis(2400));
+        s.outage = Some((7, UploadError::unreachable("connection refused")));
+        check(&format!("detail_done_outage_{tag}"), &s);
+        let mut s = mid_upload(lang);
+        s.help = true;
+        check(&format!("help_{tag}"), &s);
+        s.help = false;
+        s.quit = Quit::Confirm;
+        s.stopped = Some(UploadError::Server {
+            status: 400,
+            code: 100,
+            message: "Invalid API v1 key.".into(),
+        });
+        check(&format!("quit_stopped_{tag}"), &s);
+    }
+}
+
+/// The options form: a typo in the expiration is shown before starting; a valid one previews
+/// the date; the width says "at most".
+#[test]
+fn options_check_before_start() {
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Da, "da")] {
+        let mut s = mid_upload(lang);
+        s.screen = Screen::Options;
+        s.clock =
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 26).and_then(|d| d.and_hms_opt(14, 30, 0));
+        s.options.expiration = "tomorrow".into();
+        s.options.width = "1600".into();
+        s.field = 4;
+        check(&format!("options_typo_{tag}"), &s);
+        s.options.expiration = "1d".into();
+        check(&format!("options_ok_{tag}"), &s);
     }
 }
 

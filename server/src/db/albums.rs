@@ -53,6 +53,27 @@ impl Db {
         w.finish(r)
     }
 
+    /// The owner's album called `name`, created if missing. Safe to call concurrently: the
+    /// unique (user_id, name) index makes a racing insert a no-op, and the row is read after.
+    pub async fn album_named(&self, user_id: i64, name: &str) -> Result<Album, DbError> {
+        sqlx::query(
+            "INSERT INTO albums (user_id, name, date_gmt) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id, name) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(now_gmt())
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_as("SELECT id, user_id, name FROM albums WHERE user_id = $1 AND name = $2")
+                .bind(user_id)
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     pub async fn category(&self, id: i64) -> Result<Option<Category>, DbError> {
         Ok(
             sqlx::query_as("SELECT id, name, url_key FROM categories WHERE id = $1")

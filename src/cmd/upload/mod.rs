@@ -1,12 +1,14 @@
 //! `upstage upload PATHS…`: the batch uploader's engine without the full screen.
 
+mod ordered;
 mod output;
 mod settings;
 pub mod target;
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use upstage_tui::engine::{expand, Command, Engine, Event};
@@ -29,25 +31,23 @@ pub fn run(cfg: Config, args: UploadArgs) -> Result<ExitCode> {
             ));
         }
         for (path, why) in &walk_errors {
-            out.failed(
-                None,
-                path,
-                &upstage_tui::engine::UploadError::local(why.clone()),
-            );
+            let e = upstage_tui::engine::UploadError::rejected("unreadable", why.clone());
+            out.failed(None, path, &e, true);
         }
         let started = Instant::now();
         let (engine, mut events) =
             Engine::spawn(opened.engine, opened.target.clone(), opened.journal.clone());
+        out.summary.journal = opened.journal.as_ref().map(|j| j.path().to_path_buf());
         if files.is_empty() {
-            out.finish(None, started.elapsed(), 0);
-            return Ok(exit(out.failed > 0));
+            out.finish();
+            return Ok(exit(&out));
         }
         engine.send(Command::Add(files));
         engine.send(Command::Start(opened.options));
         interrupt_drains(engine.clone());
         let mut items = HashMap::new();
         let mut sent: HashMap<usize, u64> = HashMap::new();
-        let mut bytes = 0u64;
+        let mut outage_wait: Option<Duration> = None;
         while let Some(ev) = events.recv().await {
             match ev {
                 Event::Added {
@@ -57,7 +57,7 @@ pub fn run(cfg: Config, args: UploadArgs) -> Result<ExitCode> {
                     refused,
                 } => {
                     match &refused {
-                        Some(e) => out.failed(None, &path, e),
+                        Some(e) => out.failed(Some(id), &path, e, true),
                         None => out.queued(size),
                     }
                     items.insert(id, (path, size));
@@ -77,33 +77,61 @@ pub fn run(cfg: Config, args: UploadArgs) -> Result<ExitCode> {
                         out.note(&format!("retrying {}: {error}", p.display()));
                     }
                 }
-                ev @ (Event::Done { .. } | Event::Skipped { .. }) => {
-                    let skipped = matches!(ev, Event::Skipped { .. });
-                    let (Event::Done { id, links } | Event::Skipped { id, links }) = ev else {
-                        continue;
-                    };
+                Event::Done {
+                    id,
+                    links,
+                    processing,
+                } => {
                     if let Some((p, size)) = items.get(&id) {
-                        if skipped {
-                            out.progress(id, *size, *size);
-                        } else {
-                            bytes += size;
-                        }
-                        out.done(id, p, &links, skipped);
+                        out.summary.bytes += size;
+                        out.done(id, p, &links, false, processing);
+                    }
+                }
+                Event::Skipped { id, links } => {
+                    if let Some((p, size)) = items.get(&id) {
+                        out.progress(id, *size, *size);
+                        out.done(id, p, &links, true, Duration::ZERO);
                     }
                 }
                 Event::Failed { id, error } => {
                     if let Some((p, _)) = items.get(&id) {
-                        out.failed(Some(id), p, &error);
+                        out.failed(Some(id), p, &error, false);
                     }
                 }
-                Event::Cancelled { .. } => out.cancelled += 1,
+                Event::Cancelled { id } => {
+                    if let Some((p, _)) = items.get(&id) {
+                        out.not_started(id, p);
+                    }
+                }
+                Event::Requeued { id } => {
+                    out.rewind(sent.remove(&id).unwrap_or(0));
+                }
+                Event::Unreachable { next_try_in, error } => {
+                    // Once per wait, not every second of it.
+                    if outage_wait.is_none_or(|w| next_try_in > w) {
+                        out.note(&format!(
+                            "server unreachable ({}): paused, next try in {} s",
+                            error.message(),
+                            next_try_in.as_secs()
+                        ));
+                    }
+                    outage_wait = Some(next_try_in);
+                }
+                Event::Reachable => {
+                    outage_wait = None;
+                    out.note("the server answers again: resuming");
+                }
+                Event::Stopped { error } => out.note(&format!(
+                    "stopped: {error} — {}",
+                    upstage_tui::i18n::hint(upstage_tui::i18n::Lang::En, &error)
+                )),
                 Event::Idle => break,
                 _ => {}
             }
         }
-        let journal = opened.journal.as_ref().map(|j| j.path().to_path_buf());
-        out.finish(journal.as_ref(), started.elapsed(), bytes);
-        Ok(exit(out.failed > 0 || out.cancelled > 0))
+        out.summary.seconds = started.elapsed().as_secs_f64();
+        out.finish();
+        Ok(exit(&out))
     })
 }
 
@@ -112,7 +140,10 @@ pub fn run(cfg: Config, args: UploadArgs) -> Result<ExitCode> {
 fn interrupt_drains(engine: Engine) {
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("interrupted: finishing the files in flight (Ctrl-C again to stop now)");
+            let _ = writeln!(
+                std::io::stderr(),
+                "interrupted: finishing the files in flight (Ctrl-C again to stop now)"
+            );
             engine.send(Command::Drain);
             if tokio::signal::ctrl_c().await.is_ok() {
                 std::process::exit(130);
@@ -121,8 +152,11 @@ fn interrupt_drains(engine: Engine) {
     });
 }
 
-fn exit(failed: bool) -> ExitCode {
-    if failed {
+/// 1 when any file failed, was refused or was not started. A closed stdout is not a failure:
+/// every file was still uploaded and journaled (its reader just stopped listening).
+fn exit(out: &Output) -> ExitCode {
+    let s = &out.summary;
+    if s.failed + s.refused + s.not_started > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

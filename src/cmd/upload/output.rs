@@ -1,14 +1,19 @@
 //! What `upstage upload` prints: bars on a terminal, one line per file otherwise, JSON lines with
-//! `--json`, only URLs with `--format txt`.
+//! `--json` (the schema of `upstage_tui::report`), the URL and path with `--format txt`. File
+//! lines come in input order; a closed stdout stops the printing, never the batch.
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde_json::json;
 use upstage_tui::engine::{ItemId, Links, UploadError};
+use upstage_tui::i18n::Lang;
+use upstage_tui::report::FileRecord;
+use upstage_tui::summary::Summary;
+
+use super::ordered::Ordered;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -37,15 +42,17 @@ pub struct Output {
     multi: MultiProgress,
     overall: ProgressBar,
     bars: HashMap<ItemId, ProgressBar>,
-    pub uploaded: usize,
-    pub skipped: usize,
-    pub failed: usize,
-    /// Not started because of Ctrl-C.
-    pub cancelled: usize,
+    lines: Ordered,
+    pub summary: Summary,
 }
 
 fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+/// stderr that cannot panic: a closed stderr loses the note, not the batch.
+fn say(text: &str) {
+    let _ = writeln!(std::io::stderr(), "{text}");
 }
 
 impl Output {
@@ -64,15 +71,13 @@ impl Output {
             multi,
             overall,
             bars: HashMap::new(),
-            uploaded: 0,
-            skipped: 0,
-            failed: 0,
-            cancelled: 0,
+            lines: Ordered::new(),
+            summary: Summary::default(),
         }
     }
 
     pub fn note(&self, text: &str) {
-        self.multi.suspend(|| eprintln!("{text}"));
+        self.multi.suspend(|| say(text));
     }
 
     pub fn queued(&self, size: u64) {
@@ -85,7 +90,11 @@ impl Output {
         }
         let b = self.multi.add(ProgressBar::new(size));
         b.set_style(style("  {bar:20} {bytes:>9}/{total_bytes:<9} {msg}"));
-        b.set_message(name(path));
+        b.set_message(
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
         self.bars.insert(id, b);
     }
 
@@ -109,105 +118,101 @@ impl Output {
         }
     }
 
-    pub fn done(&mut self, id: ItemId, path: &Path, links: &Links, skipped: bool) {
-        self.drop_bar(id);
-        if skipped {
-            self.skipped += 1;
-        } else {
-            self.uploaded += 1;
-        }
+    fn counts(&self) {
+        let s = &self.summary;
         self.overall.set_message(format!(
             "{} ok, {} failed",
-            self.uploaded + self.skipped,
-            self.failed
+            s.uploaded + s.skipped,
+            s.failed + s.refused
         ));
-        let status = if skipped { "skipped" } else { "uploaded" };
+    }
+
+    /// The line of a file for stdout; `None` when this mode prints nothing there.
+    fn line(&self, rec: &FileRecord) -> Option<String> {
+        let url = rec.url.as_deref().unwrap_or_default();
+        let status = serde_json::to_value(rec.status).ok()?;
+        let status = status.as_str().unwrap_or_default();
         match self.mode {
-            Mode::Json => println!("{}", done_json(path, links, status)),
-            Mode::Txt => println!("{}", links.direct),
-            Mode::Lines => println!("{status:<9} {} -> {}", path.display(), links.direct),
-            Mode::Bars => {}
+            Mode::Json => serde_json::to_string(rec).ok(),
+            Mode::Txt => rec
+                .url
+                .as_ref()
+                .map(|_| format!("{url}\t{}", rec.path.display())),
+            Mode::Lines => Some(match &rec.error {
+                Some(e) => format!(
+                    "{:<11} {}: [{}] {}",
+                    status.to_uppercase(),
+                    rec.path.display(),
+                    e.code,
+                    e.message
+                ),
+                None if url.is_empty() => format!("{status:<11} {}", rec.path.display()),
+                None => format!("{status:<11} {} -> {url}", rec.path.display()),
+            }),
+            Mode::Bars => None,
         }
     }
 
-    pub fn failed(&mut self, id: Option<ItemId>, path: &Path, e: &UploadError) {
-        if let Some(id) = id {
-            self.drop_bar(id);
-        }
-        self.failed += 1;
-        match self.mode {
-            Mode::Json => println!(
-                "{}",
-                json!({"path": path, "status": "failed", "error": {
-                    "code": e.code(), "message": e.message(), "detail": e}})
-            ),
-            Mode::Lines => println!(
-                "FAILED    {}: [{}] {}",
-                path.display(),
-                e.code(),
-                e.message()
-            ),
-            Mode::Txt | Mode::Bars => {
-                let line = format!("FAILED {}: [{}] {}", path.display(), e.code(), e.message());
-                self.multi.suspend(|| eprintln!("{line}"));
+    /// A settled file (`id` is `None` for paths that never became a file of the batch).
+    fn settle(&mut self, id: Option<ItemId>, rec: &FileRecord) {
+        let line = self.line(rec);
+        let mut out = std::io::stdout().lock();
+        match id {
+            Some(id) => self.lines.settle(id, line, &mut out),
+            None => {
+                if let Some(l) = line {
+                    self.lines.print(&l, &mut out);
+                }
             }
         }
     }
 
-    pub fn finish(&self, journal: Option<&PathBuf>, elapsed: Duration, bytes: u64) {
+    pub fn done(&mut self, id: ItemId, path: &Path, links: &Links, skipped: bool, t: Duration) {
+        self.drop_bar(id);
+        if skipped {
+            self.summary.skipped += 1;
+        } else {
+            self.summary.uploaded += 1;
+        }
+        self.counts();
+        let processing = (!skipped).then_some(t);
+        self.settle(
+            Some(id),
+            &FileRecord::linked(path, links, skipped, processing),
+        );
+    }
+
+    pub fn failed(&mut self, id: Option<ItemId>, path: &Path, e: &UploadError, refused: bool) {
+        if let Some(id) = id {
+            self.drop_bar(id);
+        }
+        if refused {
+            self.summary.refused += 1;
+        } else {
+            self.summary.failed += 1;
+        }
+        self.summary.failures.push((path.to_path_buf(), e.clone()));
+        self.counts();
+        if matches!(self.mode, Mode::Txt | Mode::Bars) {
+            let line = format!("FAILED {}: [{}] {}", path.display(), e.code(), e.message());
+            self.multi.suspend(|| say(&line));
+        }
+        self.settle(id, &FileRecord::errored(path, e, refused));
+    }
+
+    pub fn not_started(&mut self, id: ItemId, path: &Path) {
+        self.drop_bar(id);
+        self.summary.not_started += 1;
+        self.settle(Some(id), &FileRecord::not_started(path));
+    }
+
+    pub fn finish(&mut self) {
         self.overall.finish_and_clear();
-        let secs = elapsed.as_secs_f64();
         if self.mode == Mode::Json {
-            println!(
-                "{}",
-                json!({"summary": {
-                    "uploaded": self.uploaded,
-                    "skipped": self.skipped,
-                    "failed": self.failed,
-                    "not_started": self.cancelled,
-                    "journal": journal,
-                    "seconds": secs,
-                    "bytes": bytes,
-                }})
-            );
+            let json = self.summary.json().to_string();
+            self.lines.print(&json, &mut std::io::stdout().lock());
             return;
         }
-        let mut text = format!(
-            "{} uploaded, {} already uploaded (skipped), {} failed in {secs:.1} s",
-            self.uploaded, self.skipped, self.failed
-        );
-        if self.cancelled > 0 {
-            text.push_str(&format!(
-                "\nnot started (interrupted): {} — run the same command again to finish",
-                self.cancelled
-            ));
-        }
-        if self.failed > 0 {
-            text.push_str("\nSome files couldn't be uploaded — see the errors above");
-        }
-        if let Some(j) = journal {
-            text.push_str(&format!("\njournal: {}", j.display()));
-        }
-        eprintln!("{text}");
+        say(&self.summary.text(Lang::En));
     }
-}
-
-fn name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-fn done_json(path: &Path, l: &Links, status: &str) -> serde_json::Value {
-    json!({
-        "path": path,
-        "status": status,
-        "url": l.direct,
-        "url_viewer": l.viewer,
-        "thumb": l.thumb,
-        "delete_url": l.delete,
-        "markdown": l.markdown(),
-        "html": l.html(),
-        "bbcode": l.bbcode(),
-    })
 }

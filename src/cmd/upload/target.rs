@@ -37,6 +37,10 @@ pub fn batch_options(b: &BatchArgs) -> BatchOptions {
 }
 
 pub async fn open(cfg: &Config, b: &BatchArgs, files: &[PathBuf]) -> Result<Opened> {
+    // Before anything is opened or sent: a mistyped expiration would delete every file.
+    let options = batch_options(b);
+    options.validate()?;
+    let options = options.normalized();
     let url = b.url.clone().or_else(|| cfg.upload.url.clone());
     let (target, albums, new_key) = match url {
         Some(url) => {
@@ -59,8 +63,6 @@ pub async fn open(cfg: &Config, b: &BatchArgs, files: &[PathBuf]) -> Result<Open
         }
     };
     let label = target.describe(&cfg.data_dir);
-    let options = batch_options(b);
-    options.validate().map_err(anyhow::Error::msg)?;
     let journal = if b.no_journal {
         None
     } else {

@@ -4,6 +4,17 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::expiry::{Expiry, ExpiryError};
+
+/// A batch option that would not do what it says; found before anything is sent.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OptionError {
+    #[error(transparent)]
+    Expiration(#[from] ExpiryError),
+    #[error("width must be a positive number of pixels, got {0:?}")]
+    Width(String),
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchOptions {
     /// Remote: the site's encoded album id. Local library: an album name (created if missing).
@@ -14,9 +25,11 @@ pub struct BatchOptions {
     /// Comma-separated tags.
     pub tags: String,
     pub nsfw: bool,
-    /// Seconds, a preset or an ISO-8601 duration (`PT5M`, `P3D`), passed through.
+    /// Seconds, an ISO-8601 duration (`PT5M`, `P3D`) or a short form (`1d`); checked by
+    /// [`BatchOptions::validate`] and sent as ISO-8601.
     pub expiration: String,
-    /// Downscale width in pixels; empty for none.
+    /// Downscale to at most this width in pixels; narrower images are sent as they are (the API
+    /// refuses a width above the original's). Empty for none.
     pub width: String,
 }
 
@@ -59,15 +72,34 @@ impl BatchOptions {
             .replace("{n}", &n.to_string())
     }
 
-    /// A width that is not a positive number is a mistake to show before starting.
-    pub fn validate(&self) -> Result<(), String> {
-        let w = self.width.trim();
-        if !w.is_empty() && w.parse::<u32>().map_or(true, |v| v == 0) {
-            return Err(format!(
-                "width must be a positive number of pixels, got {w:?}"
-            ));
-        }
+    /// Mistakes to show before starting: an expiration the API would read as 5 minutes, a
+    /// width that is not a positive number.
+    pub fn validate(&self) -> Result<(), OptionError> {
+        Expiry::parse(&self.expiration)?;
+        self.max_width()?;
         Ok(())
+    }
+
+    /// The width limit, if any.
+    pub fn max_width(&self) -> Result<Option<u32>, OptionError> {
+        let w = self.width.trim();
+        if w.is_empty() {
+            return Ok(None);
+        }
+        match w.parse::<u32>() {
+            Ok(v) if v > 0 => Ok(Some(v)),
+            _ => Err(OptionError::Width(w.to_owned())),
+        }
+    }
+
+    /// The options as sent: the expiration in ISO-8601 (`1d` → `P1D`). Call after `validate`;
+    /// an invalid value is left as typed.
+    pub fn normalized(&self) -> BatchOptions {
+        let mut o = self.clone();
+        if let Ok(e) = Expiry::parse(&self.expiration) {
+            o.expiration = e.map(|e| e.iso).unwrap_or_default();
+        }
+        o
     }
 }
 
@@ -102,10 +134,23 @@ mod tests {
         let mut o = BatchOptions::default();
         assert!(o.validate().is_ok());
         o.width = "0".into();
-        assert!(o.validate().is_err());
+        assert_eq!(o.validate(), Err(OptionError::Width("0".into())));
         o.width = "abc".into();
         assert!(o.validate().is_err());
         o.width = "800".into();
         assert!(o.validate().is_ok());
+        assert_eq!(o.max_width(), Ok(Some(800)));
+    }
+
+    #[test]
+    fn a_silent_five_minutes_is_refused_and_short_forms_are_sent_as_iso() {
+        let mut o = BatchOptions {
+            expiration: "tomorrow".into(),
+            ..BatchOptions::default()
+        };
+        assert!(matches!(o.validate(), Err(OptionError::Expiration(_))));
+        o.expiration = "1d".into();
+        assert!(o.validate().is_ok());
+        assert_eq!(o.normalized().expiration, "P1D");
     }
 }

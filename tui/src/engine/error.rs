@@ -16,9 +16,13 @@ pub enum UploadError {
         code: i64,
         message: String,
     },
-    /// No usable answer: connection refused or reset, timeout, a body that is not the API's.
+    /// No usable answer: connection reset, timeout, a body that is not the API's.
     #[error("network error: {message}")]
     Network { message: String },
+    /// No connection could be made at all (refused, no route, name not found): the batch pauses
+    /// and tries again later; the file does not fail and the try does not count.
+    #[error("server unreachable: {message}")]
+    Unreachable { message: String },
     /// Reading the file or writing the journal failed.
     #[error("{message}")]
     Local { message: String },
@@ -44,12 +48,55 @@ impl UploadError {
         }
     }
 
+    pub fn unreachable(message: impl Into<String>) -> Self {
+        UploadError::Unreachable {
+            message: message.into(),
+        }
+    }
+
     /// Network errors and 5xx may pass on a later try; 4xx are the server's final word.
     pub fn retryable(&self) -> bool {
         match self {
-            UploadError::Network { .. } => true,
+            UploadError::Network { .. } | UploadError::Unreachable { .. } => true,
             UploadError::Server { status, .. } => *status >= 500,
             UploadError::Rejected { .. } | UploadError::Local { .. } => false,
+        }
+    }
+
+    /// The site refused the API key: every other file would be refused the same way, so the
+    /// batch stops. Chevereto answers 400 with code 100 and a message about the key (code 100
+    /// alone also means a bad video).
+    pub fn is_auth(&self) -> bool {
+        match self {
+            UploadError::Server {
+                status,
+                code,
+                message,
+                ..
+            } => {
+                matches!(status, 401 | 403)
+                    || (*code == 100 && message.to_ascii_lowercase().contains("key"))
+            }
+            _ => false,
+        }
+    }
+
+    /// The stable machine name of the variant (`kind` in JSON output).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            UploadError::Rejected { .. } => "rejected",
+            UploadError::Server { .. } => "server",
+            UploadError::Network { .. } => "network",
+            UploadError::Unreachable { .. } => "unreachable",
+            UploadError::Local { .. } => "local",
+        }
+    }
+
+    /// The HTTP status of a server answer.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            UploadError::Server { status, .. } => Some(*status),
+            _ => None,
         }
     }
 
@@ -65,6 +112,7 @@ impl UploadError {
                 }
             }
             UploadError::Network { .. } => "network".to_owned(),
+            UploadError::Unreachable { .. } => "unreachable".to_owned(),
             UploadError::Local { .. } => "local_io".to_owned(),
         }
     }
@@ -75,6 +123,7 @@ impl UploadError {
             UploadError::Rejected { message, .. }
             | UploadError::Server { message, .. }
             | UploadError::Network { message }
+            | UploadError::Unreachable { message }
             | UploadError::Local { message } => message,
         }
     }
@@ -96,5 +145,20 @@ mod tests {
         assert!(!s(400).retryable());
         assert!(!s(413).retryable());
         assert!(!UploadError::rejected("too_large", "x").retryable());
+    }
+
+    #[test]
+    fn only_a_refused_key_is_an_auth_error() {
+        let s = |status, code, m: &str| UploadError::Server {
+            status,
+            code,
+            message: m.into(),
+        };
+        assert!(s(400, 100, "Invalid API v1 key.").is_auth());
+        assert!(s(400, 100, "No key provided").is_auth());
+        assert!(s(403, 0, "forbidden").is_auth());
+        assert!(!s(400, 100, "Invalid video file provided").is_auth());
+        assert!(!s(400, 610, "Invalid file data").is_auth());
+        assert!(!UploadError::unreachable("refused").is_auth());
     }
 }

@@ -55,6 +55,8 @@ pub enum Event {
     Done {
         id: ItemId,
         links: Links,
+        /// From the last byte sent to the server's answer (its processing, mostly).
+        processing: Duration,
     },
     /// Already uploaded by an earlier run of the same batch (journal).
     Skipped {
@@ -70,6 +72,24 @@ pub enum Event {
     },
     Requeued {
         id: ItemId,
+    },
+    /// Files that were already in the queue (same path) were not added again.
+    AlreadyQueued {
+        count: usize,
+    },
+    /// The server cannot be reached: nothing new starts, files in flight go back to the queue
+    /// without spending a try, and one file probes again after `next_try_in` (sent every second
+    /// as it counts down).
+    Unreachable {
+        next_try_in: Duration,
+        error: UploadError,
+    },
+    /// The server answered again after `Unreachable`; the batch goes on by itself.
+    Reachable,
+    /// The batch stopped (the API key was refused, or the album could not be made): the queued
+    /// files were cancelled; `RetryAll` sends them once the cause is fixed.
+    Stopped {
+        error: UploadError,
     },
     Workers(usize),
     Paused(bool),

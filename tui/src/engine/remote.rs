@@ -88,7 +88,14 @@ impl Remote {
             .multipart(form)
             .send()
             .await
-            .map_err(|e| UploadError::network(error_chain(&e)))?;
+            .map_err(|e| {
+                // Never connected: nothing was sent, so waiting for the server costs no try.
+                if e.is_connect() {
+                    UploadError::unreachable(error_chain(&e))
+                } else {
+                    UploadError::network(error_chain(&e))
+                }
+            })?;
         let status = resp.status().as_u16();
         let body = resp
             .text()

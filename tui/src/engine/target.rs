@@ -7,7 +7,7 @@ use tokio::sync::watch;
 use super::body::OnProgress;
 use super::local::Local;
 use super::remote::Remote;
-use super::UploadError;
+use super::{BatchOptions, UploadError};
 
 pub enum Target {
     Remote(Remote),
@@ -23,22 +23,29 @@ impl Target {
         }
     }
 
+    /// Options resolved once per batch before anything is sent: locally an album is named, and
+    /// the API parameter wants its id (found or created once, not per file).
+    pub async fn prepare(&self, mut o: BatchOptions) -> Result<BatchOptions, UploadError> {
+        if let Target::Local(l) = self {
+            if !o.album.trim().is_empty() {
+                o.album = l.album_param(o.album.trim()).await?;
+            }
+        }
+        Ok(o)
+    }
+
     /// One try at one file. The local target has no wire to measure: it reports the whole file
     /// once stored.
     pub async fn send(
         &self,
         path: &Path,
-        mut params: Vec<(&'static str, String)>,
+        params: Vec<(&'static str, String)>,
         paused: watch::Receiver<bool>,
         on_progress: OnProgress,
     ) -> Result<serde_json::Value, UploadError> {
         match self {
             Target::Remote(r) => r.send(path, &params, paused, on_progress).await,
             Target::Local(l) => {
-                // Locally an album is named; the API parameter wants its encoded id.
-                if let Some(slot) = params.iter_mut().find(|(k, _)| *k == "album_id") {
-                    slot.1 = l.album_param(&slot.1).await?;
-                }
                 let image = l.send(path, &params).await?;
                 let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
                 on_progress(len, 0.0);

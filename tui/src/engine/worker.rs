@@ -1,8 +1,9 @@
 //! One file from queue to result: skip it if the journal has its content, else send it, retrying
 //! network errors and 5xx with backoff, and journal the success before reporting it.
 
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
 
@@ -20,8 +21,9 @@ pub(super) struct Job {
     pub events: mpsc::UnboundedSender<Event>,
 }
 
-/// How a job ended: the links, and whether they came from the journal.
-pub(super) type Outcome = Result<(Links, bool), UploadError>;
+/// How a job ended: the links, whether they came from the journal, and how long the server took
+/// between the last byte and its answer.
+pub(super) type Outcome = Result<(Links, bool, Duration), UploadError>;
 
 pub(super) async fn run(job: Job) -> Outcome {
     let name = job
@@ -44,9 +46,22 @@ pub(super) async fn run(job: Job) -> Outcome {
                 direct: entry.url.clone(),
                 ..Links::default()
             });
-        return Ok((links, true));
+        return Ok((links, true, Duration::ZERO));
     }
-    let image = send_with_retries(&job).await?;
+    let mut params = job.options.params(&job.path, job.id + 1);
+    if let Ok(Some(max)) = job.options.max_width() {
+        let path = job.path.clone();
+        let narrower = tokio::task::spawn_blocking(move || image_width(&path))
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|w| w <= max);
+        // "At most": the API refuses a width above the original's (610), so none is asked.
+        if narrower {
+            params.retain(|(k, _)| *k != "width");
+        }
+    }
+    let (image, processing) = send_with_retries(&job, params).await?;
     let links = Links::from_image(&image, &name)
         .ok_or_else(|| UploadError::network("the response has no image.url"))?;
     if let Some(j) = &job.journal {
@@ -59,11 +74,20 @@ pub(super) async fn run(job: Job) -> Outcome {
                 ))
             })?;
     }
-    Ok((links, false))
+    Ok((links, false, processing))
 }
 
-async fn send_with_retries(job: &Job) -> Result<serde_json::Value, UploadError> {
-    let params = job.options.params(&job.path, job.id + 1);
+/// The pixel width of a still image; `None` for videos and unreadable headers.
+fn image_width(path: &Path) -> Option<u32> {
+    let bytes = std::fs::read(path).ok()?;
+    let format = upstage_core::sniff(&bytes).ok()?;
+    upstage_core::probe(format, &bytes, 1).ok().map(|p| p.width)
+}
+
+async fn send_with_retries(
+    job: &Job,
+    params: Vec<(&'static str, String)>,
+) -> Result<(serde_json::Value, Duration), UploadError> {
     let mut attempt = 1;
     loop {
         let _ = job.events.send(Event::Started {
@@ -72,7 +96,14 @@ async fn send_with_retries(job: &Job) -> Result<serde_json::Value, UploadError> 
         });
         let (events, id) = (job.events.clone(), job.id);
         let total = std::fs::metadata(&job.path).map(|m| m.len()).unwrap_or(0);
+        let last_byte = Arc::new(Mutex::new(None::<Instant>));
+        let mark = last_byte.clone();
         let progress = Box::new(move |sent, bytes_per_sec| {
+            if sent >= total {
+                if let Ok(mut m) = mark.lock() {
+                    *m = Some(Instant::now());
+                }
+            }
             let _ = events.send(Event::Progress {
                 id,
                 sent,
@@ -85,6 +116,12 @@ async fn send_with_retries(job: &Job) -> Result<serde_json::Value, UploadError> 
             .send(&job.path, params.clone(), job.paused.clone(), progress)
             .await;
         match res {
+            Ok(image) => {
+                let sent_at = last_byte.lock().ok().and_then(|m| *m);
+                return Ok((image, sent_at.map(|t| t.elapsed()).unwrap_or_default()));
+            }
+            // The scheduler pauses the batch and queues the file again; no try is spent.
+            Err(e @ UploadError::Unreachable { .. }) => return Err(e),
             Err(e) if e.retryable() && attempt < job.backoff.tries => {
                 let after = job.backoff.delay(attempt);
                 let _ = job.events.send(Event::Retrying {
@@ -96,7 +133,7 @@ async fn send_with_retries(job: &Job) -> Result<serde_json::Value, UploadError> 
                 tokio::time::sleep(after).await;
                 attempt += 1;
             }
-            other => return other,
+            Err(e) => return Err(e),
         }
     }
 }

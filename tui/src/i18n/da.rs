@@ -1,15 +1,14 @@
 use super::Strings;
 
-/// "Uploader", "files (…% færdig)", "Køen bliver uploadet…", "Upload gennemført", "Ingen file er
-/// blevet uploadet" and the error note are the site's own strings, verbatim (including the parts
-/// the site left in English).
+/// "Uploader", "(…% færdig)", "Upload gennemført" are the site's own strings; the parts the site
+/// left in English ("files", "Note: Some files couldn't be uploaded") are Danish here.
 pub static DA: Strings = Strings {
     uploader: "Uploader",
-    files_done: "{n} files ({p}% færdig)",
-    in_progress: "Køen bliver uploadet, det tager kun få sekunder at fuldføre.",
+    files_done: "{n} filer ({p}% færdig)",
+    in_progress: "Uploader",
     complete: "Upload gennemført",
-    nothing_uploaded: "Ingen file er blevet uploadet",
-    some_failed: "Note: Some files couldn't be uploaded. Check fejl rapporten for mere information.",
+    nothing_uploaded: "Ingen filer er blevet uploadet",
+    some_failed: "Bemærk: Nogle filer kunne ikke uploades. Se fejlrapporten for mere information.",
     eta: "Tid tilbage",
     parallel: "parallelle",
     paused: "PAUSE",
@@ -52,12 +51,30 @@ pub static DA: Strings = Strings {
     no: "nej",
     picker_title: "Tilføj filer",
     picker_selected: "valgt",
-    keys_queue: "s start  p pause  +/- parallelle  c annuller  r prøv igen  R fejlede  A alle  o indstillinger  a tilføj  e fejl  d links  q afslut",
-    keys_errors: "↑↓ flyt  r prøv igen  R fejlede igen  Esc tilbage  q afslut",
-    keys_done: "←→ format  y kopier (OSC 52)  w gem JSON  v gem CSV  Esc tilbage  q afslut",
+    keys_queue: "s start  p pause  +/- antal  Enter detaljer  c annuller  r prøv igen  R fejlede  A alle  o valg  a tilføj  e fejl  d links  l kopier  ? hjælp  q afslut",
+    keys_errors: "↑↓ flyt  Enter detaljer  r prøv igen  R fejlede igen  Esc tilbage  ? hjælp  q afslut",
+    keys_done: "←→ format  y kopier alle (OSC 52)  l kopier ét  w gem JSON  v gem CSV  Esc tilbage  ? hjælp  q afslut",
     keys_options: "↑↓/Tab felt  skriv for at rette  Mellemrum skift  ←→ album  Enter færdig  Esc tilbage",
     keys_picker: "↑↓ flyt  Enter åbn  Mellemrum vælg  a tilføj valgte  Backspace op  Esc tilbage",
     copied: "Kopieret til udklipsholderen",
     saved: "Gemt",
     save_failed: "Kunne ikke gemme",
+    already_queued: "{n} er allerede i køen og blev ikke tilføjet igen",
+    counters: "{ok} ok · {failed} fejlet · {left} tilbage",
+    unreachable: "Serveren kan ikke nås: pause, næste forsøg om {s} s",
+    stopped: "Stoppet",
+    st_processing: "behandles",
+    confirm_quit: "{n} filer sendes lige nu.  Enter: lad dem blive færdige og afslut  ·  q: annuller dem og afslut nu  ·  Esc: fortsæt",
+    help_title: "Taster",
+    help_close: "en vilkårlig tast lukker",
+    d_path: "Sti",
+    d_state: "Status",
+    d_processing: "Serverens behandling",
+    d_error: "Fejl",
+    d_todo: "Hvad gør jeg",
+    expires_at: "udløber {d}",
+    width_hint: "højst: smallere billeder sendes, som de er",
+    err_expiration: "Udløb \"{v}\" er ikke en varighed: brug f.eks. 30m, 6h, 1d, 2w, 3mo, 1y, P3D eller sekunder",
+    err_expiration_range: "Udløb \"{v}\" er uden for grænserne: mellem 5 minutter og 1 år",
+    err_width: "Bredden skal være et positivt antal pixels, ikke \"{v}\"",
 };

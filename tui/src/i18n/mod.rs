@@ -4,6 +4,11 @@
 mod da;
 mod en;
 
+use crate::engine::{ExpiryError, OptionError};
+mod hints;
+
+pub use hints::{hint, message};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
     En,
@@ -102,6 +107,30 @@ pub struct Strings {
     pub copied: &'static str,
     pub saved: &'static str,
     pub save_failed: &'static str,
+    /// `{n}` files.
+    pub already_queued: &'static str,
+    /// `{ok}`, `{failed}`, `{left}`.
+    pub counters: &'static str,
+    /// `{s}` seconds.
+    pub unreachable: &'static str,
+    pub stopped: &'static str,
+    pub st_processing: &'static str,
+    /// `{n}` files in flight.
+    pub confirm_quit: &'static str,
+    pub help_title: &'static str,
+    pub help_close: &'static str,
+    pub d_path: &'static str,
+    pub d_state: &'static str,
+    pub d_processing: &'static str,
+    pub d_error: &'static str,
+    pub d_todo: &'static str,
+    /// `{d}` date.
+    pub expires_at: &'static str,
+    pub width_hint: &'static str,
+    /// `{v}` the value typed.
+    pub err_expiration: &'static str,
+    pub err_expiration_range: &'static str,
+    pub err_width: &'static str,
 }
 
 impl Strings {
@@ -109,6 +138,34 @@ impl Strings {
         self.files_done
             .replace("{n}", &n.to_string())
             .replace("{p}", &percent.to_string())
+    }
+
+    pub fn already_queued(&self, n: usize) -> String {
+        self.already_queued.replace("{n}", &n.to_string())
+    }
+
+    pub fn counters(&self, (ok, failed, left): (usize, usize, usize)) -> String {
+        self.counters
+            .replace("{ok}", &ok.to_string())
+            .replace("{failed}", &failed.to_string())
+            .replace("{left}", &left.to_string())
+    }
+
+    pub fn unreachable(&self, secs: u64) -> String {
+        self.unreachable.replace("{s}", &secs.to_string())
+    }
+
+    pub fn confirm_quit(&self, n: usize) -> String {
+        self.confirm_quit.replace("{n}", &n.to_string())
+    }
+
+    pub fn option_error(&self, e: &OptionError) -> String {
+        let (text, v) = match e {
+            OptionError::Expiration(ExpiryError::Unreadable(v)) => (self.err_expiration, v),
+            OptionError::Expiration(ExpiryError::OutOfRange(v)) => (self.err_expiration_range, v),
+            OptionError::Width(v) => (self.err_width, v),
+        };
+        text.replace("{v}", v)
     }
 }
 
@@ -128,9 +185,37 @@ mod tests {
     #[test]
     fn danish_uses_the_sites_words() {
         let t = Lang::Da.t();
-        assert_eq!(t.files_done(0, 0), "0 files (0% færdig)");
+        assert_eq!(t.files_done(0, 0), "0 filer (0% færdig)");
         assert_eq!(t.complete, "Upload gennemført");
-        assert!(t.some_failed.contains("Some files couldn't be uploaded"));
         assert_eq!(Lang::En.t().files_done(3, 50), "3 files (50% done)");
+        let e = OptionError::Expiration(ExpiryError::Unreadable("tomorrow".into()));
+        assert!(t.option_error(&e).starts_with("Udløb \"tomorrow\" er ikke"));
+        assert_eq!(t.counters((1, 2, 3)), "1 ok · 2 fejlet · 3 tilbage");
+    }
+
+    #[test]
+    fn danish_says_everything_in_danish() {
+        // Words that give away an English string left in the Danish table.
+        let english = [
+            "files", "failed", "network", "error", "left", "Some ", "retry",
+        ];
+        for text in [
+            Lang::Da.t().some_failed,
+            Lang::Da.t().in_progress,
+            Lang::Da.t().counters,
+            Lang::Da.t().unreachable,
+            Lang::Da.t().confirm_quit,
+            Lang::Da.t().keys_queue,
+            Lang::Da.t().files_done,
+        ] {
+            // Placeholders such as `{failed}` are not words shown.
+            let shown: String = text
+                .split('{')
+                .map(|part| part.split_once('}').map_or(part, |(_, rest)| rest))
+                .collect();
+            for w in english {
+                assert!(!shown.contains(w), "{w:?} in {text:?}");
+            }
+        }
     }
 }

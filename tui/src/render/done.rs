@@ -11,7 +11,7 @@ use crate::engine::Links;
 use crate::i18n::Strings;
 use crate::state::{LinkFormat, State};
 
-fn format_name(t: &Strings, f: LinkFormat) -> &'static str {
+pub(super) fn format_name(t: &Strings, f: LinkFormat) -> &'static str {
     match f {
         LinkFormat::Direct => t.link_direct,
         LinkFormat::Viewer => t.link_viewer,
@@ -85,7 +85,9 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             ])))
         })
         .collect();
-    let mut ls = ListState::default().with_selected((!items.is_empty()).then_some(s.cursor));
+    let mut ls = ListState::default()
+        .with_offset(s.offset)
+        .with_selected((!items.is_empty()).then_some(s.cursor));
     f.render_stateful_widget(
         List::new(items)
             .highlight_style(Style::default().add_modifier(Modifier::BOLD))

@@ -1,16 +1,29 @@
-//! Numbers as the interface shows them.
+//! Numbers as the interface shows them, in the language's way (Danish: decimal comma).
 
 use upstage_core::format_bytes;
 
-pub fn size(n: u64) -> String {
-    format_bytes(n)
+use crate::i18n::Lang;
+
+fn local(lang: Lang, text: String) -> String {
+    match lang {
+        Lang::Da => text.replace('.', ","),
+        Lang::En => text,
+    }
 }
 
-pub fn speed(bytes_per_sec: f64) -> String {
+pub fn size(lang: Lang, n: u64) -> String {
+    local(lang, format_bytes(n))
+}
+
+pub fn speed(lang: Lang, bytes_per_sec: f64) -> String {
     if bytes_per_sec <= 0.0 {
         return String::new();
     }
-    format!("{}/s", format_bytes(bytes_per_sec as u64))
+    format!("{}/s", size(lang, bytes_per_sec as u64))
+}
+
+pub fn decimal(lang: Lang, v: f64, places: usize) -> String {
+    local(lang, format!("{v:.places$}"))
 }
 
 pub fn duration(secs: u64) -> String {
@@ -45,7 +58,10 @@ mod tests {
         assert_eq!(duration(3725), "1:02:05");
         assert_eq!(bar(1, 2, 4), "██░░");
         assert_eq!(bar(0, 0, 3), "░░░");
-        assert_eq!(speed(0.0), "");
-        assert_eq!(speed(2_500_000.0), "2.5 MB/s");
+        assert_eq!(speed(Lang::En, 0.0), "");
+        assert_eq!(speed(Lang::En, 2_500_000.0), "2.5 MB/s");
+        assert_eq!(speed(Lang::Da, 2_500_000.0), "2,5 MB/s");
+        assert_eq!(size(Lang::Da, 12_600_000), "12,6 MB");
+        assert_eq!(decimal(Lang::Da, 40.04, 1), "40,0");
     }
 }

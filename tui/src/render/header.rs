@@ -1,4 +1,5 @@
-//! The top lines: title, target, limits, and the overall gauge "N files (P% done)" with ETA.
+//! The top lines: title, target, limits, the overall gauge "N files (P% done)" with ETA, and the
+//! batch's state: parallel uploads, speed, ok / failed / left, and a pause, outage or stop.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -7,6 +8,7 @@ use ratatui::widgets::{Gauge, Paragraph};
 use ratatui::Frame;
 
 use super::fmt;
+use crate::i18n::hint;
 use crate::state::State;
 
 pub fn render(s: &State, f: &mut Frame, area: Rect) {
@@ -25,14 +27,14 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     f.render_widget(
         Paragraph::new(format!(
             "JPG JPEG PNG BMP GIF WEBP MOV MP4 WEBM AVIF max {}",
-            fmt::size(s.max_bytes)
+            fmt::size(s.lang, s.max_bytes)
         ))
         .style(Style::default().fg(Color::DarkGray)),
         formats,
     );
     let percent = s.percent();
     let mut label = t.files_done(s.items.len(), percent);
-    if let Some(eta) = s.eta_secs() {
+    if let Some(eta) = s.eta_secs().filter(|_| s.outage.is_none() && !s.paused) {
         label.push_str(&format!(" · {} {}", t.eta, fmt::duration(eta)));
     }
     f.render_widget(
@@ -43,32 +45,39 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         gauge,
     );
     let mut head = format!("{} {}", s.workers, t.parallel);
-    let speed = fmt::speed(s.speed());
+    let speed = fmt::speed(s.lang, s.speed());
     if !speed.is_empty() {
         head.push_str(&format!(" · {speed}"));
     }
+    head.push_str(&format!(" · {}", t.counters(s.counts())));
     let mut line = vec![Span::raw(head)];
+    let warn = Style::default()
+        .fg(Color::Yellow)
+        .add_modifier(Modifier::BOLD);
     if s.paused {
-        line.push(Span::styled(
-            format!(" · {}", t.paused),
-            Style::default()
-                .fg(Color::Yellow)
-                .add_modifier(Modifier::BOLD),
-        ));
+        line.push(Span::styled(format!(" · {}", t.paused), warn));
     }
     let note = if let Some(msg) = &s.flash {
-        msg.as_str()
+        Span::raw(msg.clone())
+    } else if let Some(e) = &s.stopped {
+        Span::styled(
+            format!("{}: {}", t.stopped, hint(s.lang, e)),
+            warn.fg(Color::Red),
+        )
+    } else if let Some((secs, _)) = &s.outage {
+        Span::styled(t.unreachable(*secs), warn)
     } else if !s.started {
-        t.not_started
+        Span::raw(t.not_started)
     } else if s.idle {
-        if s.errors().is_empty() {
+        Span::raw(if s.errors().is_empty() {
             t.complete
         } else {
             t.some_failed
-        }
+        })
     } else {
-        t.in_progress
+        Span::raw(t.in_progress)
     };
-    line.push(Span::raw(format!(" · {note}")));
+    line.push(Span::raw(" · "));
+    line.push(note);
     f.render_widget(Paragraph::new(Line::from(line)), status);
 }

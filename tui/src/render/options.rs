@@ -6,7 +6,24 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
+use crate::engine::Expiry;
 use crate::state::State;
+
+/// "expires 2026-11-27 14:05" beside the expiration, from the value as typed.
+fn expiry_note(s: &State) -> String {
+    let at = Expiry::parse(&s.options.expiration)
+        .ok()
+        .flatten()
+        .zip(s.clock)
+        .and_then(|(e, now)| e.date_from(now));
+    at.map(|d| {
+        s.lang
+            .t()
+            .expires_at
+            .replace("{d}", &d.format("%Y-%m-%d %H:%M").to_string())
+    })
+    .unwrap_or_default()
+}
 
 pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let t = s.lang.t();
@@ -25,9 +42,12 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         (t.opt_expiration, o.expiration.as_str()),
         (t.opt_width, o.width.as_str()),
     ];
-    let [form, hint] =
-        Layout::vertical([Constraint::Length(fields.len() as u16), Constraint::Min(1)])
-            .areas(inner);
+    let [form, check, hint] = Layout::vertical([
+        Constraint::Length(fields.len() as u16),
+        Constraint::Length(2),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
     let lines: Vec<Line> = fields
         .iter()
         .enumerate()
@@ -39,13 +59,28 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
                 Style::default()
             };
             let cursor = if focus && n != 3 { "▏" } else { "" };
+            let note = match n {
+                4 => expiry_note(s),
+                5 if !o.width.trim().is_empty() => t.width_hint.to_owned(),
+                _ => String::new(),
+            };
             Line::from(vec![
                 Span::raw(format!("{label:>16}: ")),
                 Span::styled(format!("{value}{cursor}"), style),
+                Span::styled(format!("  {note}"), Style::default().fg(Color::DarkGray)),
             ])
         })
         .collect();
     f.render_widget(Paragraph::new(lines), form);
+    // The problem that would stop the start, shown as it is typed.
+    if let Err(e) = o.validate() {
+        f.render_widget(
+            Paragraph::new(t.option_error(&e))
+                .style(Style::default().fg(Color::Red))
+                .wrap(Wrap { trim: true }),
+            check,
+        );
+    }
     let hint_text = if s.local {
         let names: Vec<&str> = s.albums.iter().map(|a| a.0.as_str()).collect();
         format!("{}: {}", t.opt_albums_known, names.join(", "))

@@ -32,7 +32,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
                     } else {
                         " "
                     };
-                    ListItem::new(format!("{mark} {}  {}", e.name, fmt::size(e.size)))
+                    ListItem::new(format!("{mark} {}  {}", e.name, fmt::size(s.lang, e.size)))
                 }
             })
             .collect(),

@@ -1,15 +1,20 @@
 //! The queue: which file goes next, how many run at once, pause, cancel and retry. It owns every
 //! item's state; workers only report progress and their outcome.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
 use tokio::task::AbortHandle;
 
+mod admit;
+mod halt;
+
+use super::outage::Outage;
 use super::worker::{self, Job, Outcome};
-use super::{check, Backoff, BatchOptions, Command, Event, ItemId, Journal, Target};
+use super::{check, Backoff, BatchOptions, Command, Event, ItemId, Journal, Target, UploadError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Status {
@@ -29,6 +34,9 @@ pub(super) struct Scheduler {
     pub workers: usize,
     pub events: mpsc::UnboundedSender<Event>,
     items: Vec<(PathBuf, Status)>,
+    /// Absolute paths already queued: adding a folder twice adds its files once.
+    seen: HashSet<PathBuf>,
+    outage: Option<Outage>,
     pending: VecDeque<ItemId>,
     running: HashMap<ItemId, AbortHandle>,
     options: Option<Arc<BatchOptions>>,
@@ -53,6 +61,8 @@ impl Scheduler {
             workers: workers.clamp(1, super::MAX_WORKERS),
             events,
             items: Vec::new(),
+            seen: HashSet::new(),
+            outage: None,
             pending: VecDeque::new(),
             running: HashMap::new(),
             options: None,
@@ -73,7 +83,10 @@ impl Scheduler {
             {
                 break;
             }
+            // While the server is unreachable: count down every second, then probe.
+            let tick = tokio::time::sleep(Duration::from_secs(1));
             tokio::select! {
+                () = tick, if self.outage.is_some() => self.count_down(),
                 cmd = commands.recv(), if open => match cmd {
                     Some(c) => self.command(c).await,
                     None => open = false,
@@ -107,8 +120,14 @@ impl Scheduler {
         match c {
             Command::Add(paths) => self.add(paths).await,
             Command::Start(opts) => {
-                self.options = Some(Arc::new(opts));
                 self.idle_sent = false;
+                match self.target.prepare(opts.normalized()).await {
+                    Ok(o) => self.options = Some(Arc::new(o)),
+                    Err(error) => {
+                        self.options = Some(Arc::new(opts));
+                        self.stop(error);
+                    }
+                }
             }
             Command::SetWorkers(n) => {
                 self.workers = n.clamp(1, super::MAX_WORKERS);
@@ -132,40 +151,14 @@ impl Scheduler {
         }
     }
 
-    async fn add(&mut self, paths: Vec<PathBuf>) {
-        let max = self.max_bytes;
-        let checked = tokio::task::spawn_blocking(move || {
-            paths
-                .into_iter()
-                .map(|p| {
-                    let (size, refused) = check::check(&p, max);
-                    (p, size, refused)
-                })
-                .collect::<Vec<_>>()
-        })
-        .await
-        .unwrap_or_default();
-        for (path, size, refused) in checked {
-            let id = self.items.len();
-            let ok = refused.is_none();
-            self.items.push((path.clone(), Status::Refused));
-            self.emit(Event::Added {
-                id,
-                path,
-                size,
-                refused,
-            });
-            if ok {
-                self.queue(id);
-            }
-        }
-    }
-
     fn cancel(&mut self, id: ItemId) {
         match self.status(id) {
             Some(Status::Running) => {
                 if let Some(h) = self.running.remove(&id) {
                     h.abort();
+                }
+                if let Some(o) = self.outage.as_mut().filter(|o| o.probe == Some(id)) {
+                    o.probe = None;
                 }
             }
             Some(Status::Queued) => self.pending.retain(|p| *p != id),
@@ -192,10 +185,22 @@ impl Scheduler {
         let Some(options) = self.options.clone() else {
             return;
         };
+        let now = Instant::now();
         while self.running.len() < self.workers && !*self.paused.borrow() {
+            // During an outage only the probe goes out.
+            let probing = match &self.outage {
+                None => false,
+                Some(o) if o.due(now) => true,
+                Some(_) => break,
+            };
             let Some(id) = self.pending.pop_front() else {
                 break;
             };
+            if probing {
+                if let Some(o) = self.outage.as_mut() {
+                    o.probe = Some(id);
+                }
+            }
             let Some((path, _)) = self.items.get(id).cloned() else {
                 continue;
             };
@@ -224,18 +229,36 @@ impl Scheduler {
         if self.running.remove(&id).is_none() {
             return;
         }
+        if let Err(error @ UploadError::Unreachable { .. }) = outcome {
+            self.unreachable(id, error);
+            return;
+        }
+        if self.outage.take().is_some() {
+            self.emit(Event::Reachable);
+        }
         match outcome {
-            Ok((links, skipped)) => {
+            Ok((links, true, _)) => {
                 self.set(id, Status::Done);
-                self.emit(if skipped {
-                    Event::Skipped { id, links }
-                } else {
-                    Event::Done { id, links }
+                self.emit(Event::Skipped { id, links });
+            }
+            Ok((links, false, processing)) => {
+                self.set(id, Status::Done);
+                self.emit(Event::Done {
+                    id,
+                    links,
+                    processing,
                 });
             }
             Err(error) => {
                 self.set(id, Status::Failed);
-                self.emit(Event::Failed { id, error });
+                let auth = error.is_auth();
+                self.emit(Event::Failed {
+                    id,
+                    error: error.clone(),
+                });
+                if auth {
+                    self.stop(error);
+                }
             }
         }
     }
