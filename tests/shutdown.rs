@@ -64,6 +64,22 @@ fn paced_uploads(
     handles
 }
 
+/// Wait until `n` request bodies are being spooled into `tmp`.
+fn wait_for_spooling(tmp: &std::path::Path, n: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let spooling = std::fs::read_dir(tmp).map_or(0, |d| d.count());
+        if spooling >= n {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "only {spooling} of {n} uploads reached the server"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// After a restart: every acknowledged upload is served, and every stored file belongs to one.
 fn assert_consistent(server: &Server, acknowledged: &[Reply]) {
     let mut expected = Vec::new();
@@ -104,6 +120,9 @@ fn a_signal_lets_uploads_in_flight_finish_within_the_grace_period() {
         let mut server = start(dir.path(), &config(grace, 30));
         let key = server.key.clone().expect("admin key");
         let uploads = paced_uploads(server.addr, &key, 8, Duration::from_millis(pause));
+        // In flight means the server is reading them: a connection still in the kernel's accept
+        // backlog when the listener closes is refused, as with any server that stops.
+        wait_for_spooling(&server.data().join("tmp"), 8);
         server.signal(sig);
         let outcomes: Vec<Outcome> = uploads.into_iter().map(|h| h.join().unwrap()).collect();
         let status = server.wait_exit(Duration::from_secs(grace) + MARGIN);
