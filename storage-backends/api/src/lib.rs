@@ -6,6 +6,8 @@ mod backend;
 mod item;
 mod naming;
 
-pub use backend::{validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored};
+pub use backend::{
+    byte_window, validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored,
+};
 pub use item::{store_item, StoreOptions, StoredFile, StoredItem};
 pub use naming::{chain_key, date_folder, mixed_name, original_name, StorageMode};
