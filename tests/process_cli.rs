@@ -246,7 +246,10 @@ fn the_samples_process_without_ffmpeg_and_the_video_is_skipped_with_a_hint() {
     assert!(skip[0].contains("test-pattern.mp4"), "{}", skip[0]);
     assert!(skip[0].contains("install ffmpeg"), "the hint: {}", skip[0]);
     let images = std::fs::read_dir(&samples).unwrap().count() - 1;
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok")).count(), images);
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("ok")).count(),
+        images
+    );
     assert!(stdout.contains("0 failed, 1 skipped"), "{stdout}");
 
     let json = run(true);

@@ -971,7 +971,6 @@ fn png_claiming(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
-
 #[tokio::test]
 async fn huge_dimensions_are_refused_without_decoding() {
     let s = common::start().await;

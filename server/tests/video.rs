@@ -93,7 +93,12 @@ async fn an_mp4_matches_the_example_key_for_key_and_type_for_type() {
     let body: Value = serde_json::from_str(&raw).unwrap();
     let img = &body["image"];
     let example = common::example_image();
-    for path in [&["image"][..], &["image", "frame"], &["image", "medium"], &[]] {
+    for path in [
+        &["image"][..],
+        &["image", "frame"],
+        &["image", "medium"],
+        &[],
+    ] {
         assert_eq!(
             common::keys_in_order(&raw, path),
             common::keys_in_order(common::EXAMPLE_RESPONSE, path),

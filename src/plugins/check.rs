@@ -34,7 +34,13 @@ impl Row {
     }
 
     fn new(info: Option<&PluginInfo>, path: String, enabled: bool) -> Row {
-        let or_dash = |s: &str| if s.is_empty() { "-".into() } else { s.to_owned() };
+        let or_dash = |s: &str| {
+            if s.is_empty() {
+                "-".into()
+            } else {
+                s.to_owned()
+            }
+        };
         Row {
             name: info.map_or("-".into(), |i| i.name.clone()),
             version: info.map_or("-".into(), |i| or_dash(&i.version)),

@@ -53,9 +53,9 @@ pub fn allow_list(cfg: &Config) -> Result<AllowList> {
                     .with_context(|| format!("[plugins.{name}] config"))?
             };
             let stage_config_json = match cfg.stage.get(name) {
-                Some(table) => Some(
-                    serde_json::to_string(table).with_context(|| format!("[stage.{name}]"))?,
-                ),
+                Some(table) => {
+                    Some(serde_json::to_string(table).with_context(|| format!("[stage.{name}]"))?)
+                }
                 None => None,
             };
             Ok((

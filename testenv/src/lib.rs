@@ -157,7 +157,13 @@ mod tests {
 
     #[test]
     fn every_provider_names_a_command() {
-        for need in [Need::Corpus, Need::Postgres, Need::S3, Need::Ffmpeg, Need::Curl] {
+        for need in [
+            Need::Corpus,
+            Need::Postgres,
+            Need::S3,
+            Need::Ffmpeg,
+            Need::Curl,
+        ] {
             assert!(need.provider().contains('`'), "{need:?}");
         }
     }

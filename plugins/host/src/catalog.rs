@@ -180,7 +180,9 @@ impl Catalog {
 
     fn try_instance(&self, lib: &PluginLibrary) -> Result<(), LoadError> {
         match lib.info.kind {
-            PluginKind::Storage => PluginStorage::new(lib, &self.config_of(&lib.info.name)).map(drop),
+            PluginKind::Storage => {
+                PluginStorage::new(lib, &self.config_of(&lib.info.name)).map(drop)
+            }
             PluginKind::Stage => {
                 let plugins_config = self.config_of(&lib.info.name);
                 let stage_table = self

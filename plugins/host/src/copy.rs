@@ -19,8 +19,7 @@ pub(crate) struct Opened {
 }
 
 /// Libraries opened by this process, by content hash.
-static OPENED: Mutex<BTreeMap<String, &'static libloading::Library>> =
-    Mutex::new(BTreeMap::new());
+static OPENED: Mutex<BTreeMap<String, &'static libloading::Library>> = Mutex::new(BTreeMap::new());
 
 fn open_error(path: &Path, message: impl Into<String>) -> LoadError {
     LoadError::Open {
@@ -74,9 +73,7 @@ fn kept_copy(dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<PathBuf>
     if std::fs::read(&dest).is_ok_and(|b| sha256_hex(&b) == sha256) {
         return Ok(dest);
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".copy-")
-        .tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".copy-").tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(&dest).map_err(|e| e.error)?;

@@ -118,7 +118,9 @@ pub unsafe fn validate(
     })
 }
 
-unsafe fn storage_table(vt: *const UpStorageVTable) -> Result<*const UpStorageVTable, &'static str> {
+unsafe fn storage_table(
+    vt: *const UpStorageVTable,
+) -> Result<*const UpStorageVTable, &'static str> {
     if vt.is_null() {
         return Err("no storage function table");
     }

@@ -19,9 +19,7 @@ pub(crate) fn host_for(name: &str) -> &'static UpHost {
 }
 
 unsafe extern "C" fn log(ctx: *mut c_void, level: u32, message: UpStr) {
-    let plugin = (ctx as *const String)
-        .as_ref()
-        .map_or("?", String::as_str);
+    let plugin = (ctx as *const String).as_ref().map_or("?", String::as_str);
     let text = String::from_utf8_lossy(message.as_bytes());
     // Nothing may unwind into the plugin: a subscriber that panics is its own problem.
     let _ = catch_unwind(AssertUnwindSafe(|| match level {

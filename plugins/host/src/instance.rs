@@ -32,12 +32,10 @@ impl Instance {
                 })
             }
         };
-        made.map_err(|e| {
-            LoadError::CreateFailed {
-                name: lib.info.name.clone(),
-                kind: e.kind.as_str(),
-                message: e.message,
-            }
+        made.map_err(|e| LoadError::CreateFailed {
+            name: lib.info.name.clone(),
+            kind: e.kind.as_str(),
+            message: e.message,
         })?;
         let ptr = NonNull::new(out).ok_or_else(|| LoadError::CreateFailed {
             name: lib.info.name.clone(),

@@ -12,6 +12,7 @@
 //! Retired instances are leaked on purpose: after a panic their state is unknown, so not even
 //! their destructor runs, and a thread may still be inside one.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use upstage_sdk::plugin::PluginErrorKind;
@@ -52,6 +53,8 @@ pub(crate) struct Live {
     lib: PluginLibrary,
     config_json: String,
     state: Mutex<State>,
+    /// Calls that met an instance poisoned by another call and were retried.
+    retries: AtomicU32,
 }
 
 impl Live {
@@ -65,6 +68,7 @@ impl Live {
                 panics: 0,
                 disabled: None,
             }),
+            retries: AtomicU32::new(0),
         })
     }
 
@@ -75,6 +79,11 @@ impl Live {
     /// Panics so far (for tests and diagnostics).
     pub(crate) fn panics(&self) -> u32 {
         self.lock().panics
+    }
+
+    /// Calls retried on a fresh instance after meeting one poisoned by another call.
+    pub(crate) fn retries(&self) -> u32 {
+        self.retries.load(Ordering::Relaxed)
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -99,6 +108,7 @@ impl Live {
             };
             match f(&inst) {
                 Err(e) if e.plugin_kind() == Some(PluginErrorKind::Poisoned) => {
+                    self.retries.fetch_add(1, Ordering::Relaxed);
                     self.replace(&inst);
                 }
                 Err(e) if e.plugin_kind() == Some(PluginErrorKind::Panicked) => {
@@ -154,5 +164,63 @@ impl Live {
             Ok(fresh) => std::mem::forget(std::mem::replace(&mut s.current, Arc::new(fresh))),
             Err(e) => s.disabled = Some(format!("disabled until restart: {e}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use upstage_sdk::abi::UpStageVTable;
+    use upstage_sdk::{Format, ItemContext, UploadOptions};
+
+    use super::*;
+    use crate::call::checked;
+    use crate::item::{view, Edits};
+
+    fn process(vt: &UpStageVTable, inst: &Instance, name: &str) -> Result<(), CallError> {
+        let ctx = ItemContext::new(name.into(), Format::Png, UploadOptions::default(), vec![1]);
+        let mut edits = Edits::default();
+        let host = edits.host();
+        let mut item = view(&ctx, "{}", true, None, &host);
+        let process = vt.process.expect("process");
+        checked(|err| unsafe { process(inst.raw(), &mut item, err) })
+    }
+
+    /// The race window, made deterministic: an instance poisoned by a panic on "another thread"
+    /// that has not yet replaced it. The next call must run on a fresh instance, and poison met
+    /// is not a panic of its own.
+    #[test]
+    fn a_call_meeting_poison_retries_on_a_fresh_instance_and_counts_nothing() {
+        let lib = PluginLibrary::from_static(misbehave::plugin_descriptor()).unwrap();
+        let vt = unsafe { lib.desc.stage.as_ref() }.unwrap();
+        let live = Live::create(&lib, "null").unwrap();
+        let poisoned = live.lock().current.clone();
+        let e = process(vt, &poisoned, "panic.png").unwrap_err();
+        assert_eq!(e.kind, PluginErrorKind::Panicked);
+        assert_eq!(
+            process(vt, &poisoned, "good.png").unwrap_err().kind,
+            PluginErrorKind::Poisoned
+        );
+
+        let mut seen = Vec::new();
+        live.run(|inst| {
+            seen.push(inst as *const Instance);
+            process(vt, inst, "good.png")
+        })
+        .map_err(|_| "the good item failed")
+        .unwrap();
+        assert_eq!(
+            seen.len(),
+            2,
+            "one poisoned call, then one on the fresh instance"
+        );
+        assert_eq!(seen[0], Arc::as_ptr(&poisoned));
+        assert_ne!(seen[1], Arc::as_ptr(&poisoned));
+        assert_eq!((live.panics(), live.retries()), (0, 1));
+
+        // The thread that panicked now reports it: counted once, nothing replaced twice.
+        let fresh = live.lock().current.clone();
+        live.panicked(&poisoned);
+        assert_eq!(live.panics(), 1);
+        assert!(Arc::ptr_eq(&live.lock().current, &fresh));
     }
 }

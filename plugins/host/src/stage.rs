@@ -96,6 +96,12 @@ impl PluginStage {
         self.live.panics()
     }
 
+    /// Calls that met an instance another call had just poisoned, and were retried on its
+    /// successor instead of failing.
+    pub fn retries(&self) -> u32 {
+        self.live.retries()
+    }
+
     fn fail(&self, f: Failure<Fail>) -> StageError {
         let name = self.live.name();
         let (e, note) = match f {

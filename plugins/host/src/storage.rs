@@ -4,7 +4,9 @@ use std::io::Read;
 
 use upstage_sdk::abi::{put_mode, UpChunkSource, UpStorageVTable, UpStr};
 use upstage_sdk::plugin::PluginErrorKind;
-use upstage_storage::{byte_window, validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored};
+use upstage_storage::{
+    byte_window, validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored,
+};
 
 use crate::call::{checked, vec_sink, ReaderChunks, SliceChunks};
 use crate::live::{Failure, Live};
@@ -74,11 +76,7 @@ impl PluginStorage {
         };
         StorageError::new(
             kind,
-            format!(
-                "plugin '{name}': {} [{}]{note}",
-                e.message,
-                e.kind.as_str()
-            ),
+            format!("plugin '{name}': {} [{}]{note}", e.message, e.kind.as_str()),
         )
     }
 

@@ -22,5 +22,7 @@ pub async fn scope(req: Request, next: Next) -> Response {
 
 /// The id of the request this task is handling (`-` outside one).
 pub fn current() -> String {
-    CURRENT.try_with(Clone::clone).unwrap_or_else(|_| "-".into())
+    CURRENT
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| "-".into())
 }

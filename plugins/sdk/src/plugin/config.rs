@@ -84,8 +84,14 @@ mod tests {
                 }),
             ),
             (r#"{"amount": "abc"}"#, Err("amount: invalid type: string")),
-            (r#"{"inner": {"depth": 300}}"#, Err("inner.depth: invalid value")),
-            (r#"{"colour": 1}"#, Err("configuration: unknown field `colour`")),
+            (
+                r#"{"inner": {"depth": 300}}"#,
+                Err("inner.depth: invalid value"),
+            ),
+            (
+                r#"{"colour": 1}"#,
+                Err("configuration: unknown field `colour`"),
+            ),
             ("{", Err("configuration is not JSON")),
         ];
         for (text, want) in cases {

@@ -115,10 +115,14 @@ impl Write for Window<'_> {
         if self.left == 0 {
             return Err(std::io::Error::other("range complete"));
         }
-        let skipped = usize::try_from(self.skip).unwrap_or(usize::MAX).min(buf.len());
+        let skipped = usize::try_from(self.skip)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
         self.skip -= skipped as u64;
         let rest = &buf[skipped..];
-        let take = usize::try_from(self.left).unwrap_or(usize::MAX).min(rest.len());
+        let take = usize::try_from(self.left)
+            .unwrap_or(usize::MAX)
+            .min(rest.len());
         self.out.write_all(&rest[..take])?;
         self.left -= take as u64;
         Ok(buf.len())

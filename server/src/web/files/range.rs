@@ -7,7 +7,10 @@
 pub enum Wanted {
     Whole,
     /// Bytes `start..=end` of the object.
-    Part { start: u64, end: u64 },
+    Part {
+        start: u64,
+        end: u64,
+    },
     Unsatisfiable,
 }
 
@@ -39,7 +42,11 @@ pub fn parse(header: Option<&str>, size: u64) -> Wanted {
             let Some(start) = num(first) else {
                 return Wanted::Whole;
             };
-            let end = if last.is_empty() { Some(u64::MAX) } else { num(last) };
+            let end = if last.is_empty() {
+                Some(u64::MAX)
+            } else {
+                num(last)
+            };
             match end {
                 None => Wanted::Whole,
                 Some(end) if end < start => Wanted::Whole,
