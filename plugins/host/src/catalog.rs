@@ -172,7 +172,7 @@ impl Catalog {
                 continue;
             }
             if let Err(e) = self.try_instance(lib) {
-                tracing::warn!(code = e.code(), "plugin unusable: {e}");
+                tracing::debug!(code = e.code(), "plugin unusable: {e}");
                 self.entries[i].status = EntryStatus::Failed(e);
             }
         }
