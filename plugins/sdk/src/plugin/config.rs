@@ -88,10 +88,7 @@ mod tests {
                 r#"{"inner": {"depth": 300}}"#,
                 Err("inner.depth: invalid value"),
             ),
-            (
-                r#"{"colour": 1}"#,
-                Err("configuration: unknown field `colour`"),
-            ),
+            (r#"{"colour": 1}"#, Err("colour: unknown field `colour`")),
             ("{", Err("configuration is not JSON")),
         ];
         for (text, want) in cases {
