@@ -37,6 +37,20 @@ pub struct ServerConfig {
     /// Expired images are deleted by this many per sweep, every `sweep_seconds`.
     pub sweep_seconds: u64,
     pub sweep_batch: i64,
+    /// On SIGTERM/SIGINT, uploads in flight get this long to finish; what is still arriving
+    /// after it is answered `503` and the server exits.
+    pub shutdown_grace_seconds: u64,
+    /// A client must send a request's headers within this time, and an idle keep-alive
+    /// connection is closed after it (nginx: `client_header_timeout`).
+    pub header_timeout_seconds: u64,
+    /// Longest pause allowed between two reads of a body (nginx: `client_body_timeout`).
+    pub body_idle_timeout_seconds: u64,
+    /// A whole body must have arrived within this time of its headers, however steadily it
+    /// trickles in.
+    pub request_timeout_seconds: u64,
+    /// Connections served at once; further ones wait in the listen backlog. Default: what the
+    /// descriptor limit allows (see `http::limits`).
+    pub max_connections: Option<usize>,
 }
 
 impl Default for ServerConfig {
@@ -59,6 +73,11 @@ impl Default for ServerConfig {
             trusted_proxies: Vec::new(),
             sweep_seconds: 60,
             sweep_batch: 50,
+            shutdown_grace_seconds: 30,
+            header_timeout_seconds: 30,
+            body_idle_timeout_seconds: 30,
+            request_timeout_seconds: 600,
+            max_connections: None,
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod auth;
 mod client_ip;
 pub mod config;
 pub mod db;
+pub mod http;
 pub mod ids;
 pub mod ingest;
 mod processing;
@@ -107,12 +108,14 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
     for entry in std::fs::read_dir(&temp_dir)?.flatten() {
         let _ = std::fs::remove_file(entry.path());
     }
+    let lifecycle = http::Lifecycle::default();
     let processor = processing::Processor::new(
         pipeline,
         storage.clone(),
         cfg.processing.workers,
         cfg.processing.queue,
         Duration::from_secs(cfg.processing.wait_seconds),
+        lifecycle.stopping.clone(),
     );
     let base_url = cfg
         .public_url
@@ -143,6 +146,7 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
         medium_size,
         thumb_size,
         temp_dir,
+        lifecycle,
     }))
 }
 
@@ -168,18 +172,17 @@ pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
     ))
 }
 
-/// Serve on `listener` until `shutdown` completes, with the expiration sweeper running.
+/// Serve on `listener` until `shutdown` completes, with the expiration sweeper running; then
+/// let uploads in flight finish within the grace period (see [`http`]) and return, so the
+/// caller can close the database.
 pub async fn serve(
     state: Shared,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     sweeper::spawn(state.clone());
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await?;
+    let settings = http::ConnSettings::from_config(&state.cfg);
+    let life = state.lifecycle.clone();
+    http::run(router(state), listener, settings, life, shutdown).await;
     Ok(())
 }

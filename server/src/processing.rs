@@ -44,6 +44,9 @@ pub struct Processor {
     running: Arc<Semaphore>,
     waiting: Arc<Semaphore>,
     wait: Duration,
+    /// Cancelled when the shutdown grace period is over: an upload still waiting for a worker
+    /// then is refused rather than started.
+    stopping: tokio_util::sync::CancellationToken,
 }
 
 /// Decides the filing date from the processed item (upload time, or the date taken).
@@ -56,6 +59,7 @@ impl Processor {
         workers: usize,
         queue: usize,
         wait: Duration,
+        stopping: tokio_util::sync::CancellationToken,
     ) -> Self {
         Processor {
             pipeline: Arc::new(pipeline),
@@ -63,6 +67,7 @@ impl Processor {
             running: Arc::new(Semaphore::new(workers.max(1))),
             waiting: Arc::new(Semaphore::new(queue.max(1))),
             wait,
+            stopping,
         }
     }
 
@@ -82,10 +87,12 @@ impl Processor {
             .clone()
             .try_acquire_owned()
             .map_err(|_| Err(ApiError::busy()))?;
-        let permit = tokio::time::timeout(self.wait, self.running.clone().acquire_owned())
-            .await
-            .map_err(|_| Err(ApiError::busy()))?
-            .map_err(|_| Err(ApiError::busy()))?;
+        let permit = tokio::select! {
+            p = tokio::time::timeout(self.wait, self.running.clone().acquire_owned()) => p
+                .map_err(|_| Err(ApiError::busy()))?
+                .map_err(|_| Err(ApiError::busy()))?,
+            _ = self.stopping.cancelled() => return Err(Err(ApiError::shutting_down())),
+        };
         drop(queued);
         let pipeline = self.pipeline.clone();
         let storage = self.storage.clone();

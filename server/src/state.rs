@@ -27,6 +27,8 @@ pub struct AppState {
     pub medium_size: u32,
     pub thumb_size: (u32, u32),
     pub temp_dir: PathBuf,
+    /// Where a shutdown stands (draining, then stopping).
+    pub lifecycle: crate::http::Lifecycle,
 }
 
 pub type Shared = Arc<AppState>;

@@ -15,6 +15,8 @@ pub fn run(mut cfg: Config, args: ServeArgs) -> Result<ExitCode> {
     let opts = cfg.serve_options()?;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
+        // Registered before anything else, so a stop request during start-up is not lost.
+        let stop = stop_requested()?;
         let listener = upstage_server::bind(opts.cfg.listen).await?;
         let addr = listener.local_addr()?;
         let state = upstage_server::build_state(opts, addr).await?;
@@ -27,10 +29,22 @@ pub fn run(mut cfg: Config, args: ServeArgs) -> Result<ExitCode> {
             "Upstage listening on http://{addr} — upload endpoint {}/api/1/upload (Ctrl-C to stop)",
             state.base_url
         );
-        upstage_server::serve(state, listener, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+        upstage_server::serve(state, listener, stop).await
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on SIGTERM (systemd, docker, Kubernetes) or SIGINT (Ctrl-C): both stop the server
+/// gracefully. Unhandled, SIGTERM would kill the process with uploads in flight.
+fn stop_requested() -> Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        let name = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        };
+        eprintln!("{name} received: no new connections; finishing uploads in flight");
+    })
 }

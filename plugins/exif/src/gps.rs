@@ -48,6 +48,8 @@ struct Plan {
 impl Plan {
     fn survey(tiff: &Tiff) -> Result<Plan, Malformed> {
         let mut plan = Plan::default();
+        // The header (byte order, IFD0 offset): a crafted GPS value may claim these bytes too.
+        plan.protect_clamped(tiff, 0, 8);
         let mut seen = HashSet::new();
         let mut gps_ifds = Vec::new();
         let mut offset = tiff.first_ifd()?;
@@ -93,6 +95,20 @@ impl Plan {
                 plan.holders.push(ifd);
             }
             offset = tiff.offset_at(ifd.next_pos())?;
+        }
+        // Taking the pointer out shifts the rest of its table: safe only when no other structure
+        // or value shares those bytes, which in a crafted or damaged block they may.
+        for ifd in &plan.holders {
+            let span = ifd.span();
+            let shared = plan
+                .protected
+                .iter()
+                .any(|r| *r != span && r.start < span.end && span.start < r.end);
+            if shared {
+                return Err(Malformed(
+                    "the IFD holding the GPS pointer overlaps other data",
+                ));
+            }
         }
         for at in gps_ifds {
             plan.wipe_gps_ifd(tiff, at);

@@ -41,6 +41,18 @@ fn crafted_pointers_are_handled() {
     let now = parse(&tiff_of(&after, &app1)).unwrap();
     assert!(now.get_field(Tag::Make, In::PRIMARY).is_some());
 
+    // A GPS value claiming the TIFF header's bytes: the header survives (found by fuzzing).
+    let mut t = base.clone();
+    let gps_ifd = u32::from_le_bytes(t[gps_entry + 8..gps_entry + 12].try_into().unwrap());
+    let latitude = gps_ifd as usize + 2 + 12 * 2;
+    assert_eq!(read_u16(&t, latitude, false), 0x0002, "GPSLatitude");
+    t[latitude + 8..latitude + 12].copy_from_slice(&0u32.to_le_bytes());
+    let ctx = survive(&t);
+    assert!(ctx.meta.gps_removed);
+    let again = run(Format::Jpeg, ctx.original, true);
+    assert_eq!(again.meta.camera_make.as_deref(), Some("Canon"));
+    assert_eq!(again.meta.orientation, 6);
+
     // IFD0's next-IFD offset pointing back at IFD0: a loop.
     let mut t = base.clone();
     let n = read_u16(&t, 8, false) as usize;

@@ -1,14 +1,17 @@
 //! `/api/1/upload`: the Chevereto API V1.1 endpoint.
 
 mod base64;
+mod disposition;
 mod error;
 mod expiration;
+mod key_check;
 pub mod options;
 pub(crate) mod params;
 mod record;
 mod request_id;
 mod respond;
 mod response;
+mod spool;
 pub mod store;
 mod tags;
 mod upload;

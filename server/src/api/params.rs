@@ -8,17 +8,15 @@
 //! response instead of a reset connection.
 
 use std::collections::HashMap;
-use std::io::Write;
 
-use axum::extract::multipart::Field;
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::HeaderMap;
+use axum::http::header::CONTENT_TYPE;
 use futures_util::StreamExt;
-use md5::{Digest, Md5};
 
+use super::disposition::raw_file_name;
+use super::spool::{drain, drain_allowance, drain_fields, spool, SpoolFailure};
 use super::ApiError;
-use crate::processing::{temp_path, TempFile};
+use crate::processing::TempFile;
 use crate::state::AppState;
 
 /// The `source` multipart file.
@@ -90,12 +88,6 @@ pub fn too_big(state: &AppState) -> ApiError {
     )
 }
 
-/// Whatever a client sends past the limits is read and thrown away up to this many more bytes;
-/// past that the connection is dropped.
-fn drain_allowance(state: &AppState) -> u64 {
-    state.limits().max_bytes.max(1_048_576)
-}
-
 pub async fn collect(req: Request, state: &AppState) -> Result<Params, ApiError> {
     let mut params = Params::default();
     if let Some(q) = req.uri().query() {
@@ -146,20 +138,6 @@ async fn read_urlencoded(req: Request, state: &AppState, params: &mut Params) {
     }
 }
 
-/// Reads and discards the rest of a field; `false` once the allowance is spent (stop reading).
-async fn drain(field: &mut Field<'_>, allowance: &mut u64) -> bool {
-    loop {
-        match field.chunk().await {
-            Ok(Some(chunk)) => match allowance.checked_sub(chunk.len() as u64) {
-                Some(left) => *allowance = left,
-                None => return false,
-            },
-            Ok(None) => return true,
-            Err(_) => return false,
-        }
-    }
-}
-
 async fn read_multipart(
     mut mp: Multipart,
     state: &AppState,
@@ -190,28 +168,31 @@ async fn read_multipart(
         let is_file = file_name.as_deref().is_some_and(|f| !f.is_empty());
         let mut over = false;
         if is_file && name == "source" {
-            let (mut file, path) = temp_path(&state.temp_dir).map_err(ApiError::internal)?;
-            let mut hasher = Md5::new();
-            let mut bytes = 0u64;
-            while let Some(chunk) = field.chunk().await.map_err(bad)? {
-                bytes += chunk.len() as u64;
-                if bytes > max_bytes {
-                    over = true;
-                    break;
+            match spool(&mut field, state, max_bytes).await {
+                Ok(Some((path, md5))) => {
+                    params.file = Some(UploadedFile {
+                        path,
+                        client_name: file_name.unwrap_or_default(),
+                        md5,
+                    });
                 }
-                hasher.update(&chunk);
-                file.write_all(&chunk).map_err(ApiError::internal)?;
-            }
-            if over {
-                // Dropping the path removes the partial file.
-                params.file = None;
-            } else {
-                file.flush().map_err(ApiError::internal)?;
-                params.file = Some(UploadedFile {
-                    path,
-                    client_name: file_name.unwrap_or_default(),
-                    md5: hex::encode(hasher.finalize()),
-                });
+                Ok(None) => {
+                    // The partial file is already removed.
+                    params.file = None;
+                    over = true;
+                }
+                Err(SpoolFailure::Body(e)) => return Err(bad(e)),
+                Err(SpoolFailure::Disk(e)) => {
+                    let answer = ApiError::from_spool(&e);
+                    // The client is still sending: read the rest so it gets this answer
+                    // rather than a reset connection.
+                    let more = drain(&mut field, &mut allowance).await;
+                    drop(field);
+                    if more {
+                        drain_fields(&mut mp, &mut allowance).await;
+                    }
+                    return Err(answer);
+                }
             }
         } else {
             let mut value = Vec::new();
@@ -241,63 +222,9 @@ async fn read_multipart(
     Ok(())
 }
 
-/// The file name of a part whose `Content-Disposition` the multipart parser could not read as
-/// UTF-8 (e.g. a Latin-1 name) or that only has an RFC 5987 `filename*`.
-fn raw_file_name(headers: &HeaderMap) -> Option<String> {
-    let bytes = headers.get(CONTENT_DISPOSITION)?.as_bytes();
-    // Not UTF-8: most likely Latin-1 (old clients), where every byte is its own code point.
-    let raw = std::str::from_utf8(bytes).map_or_else(
-        |_| bytes.iter().map(|&b| char::from(b)).collect(),
-        str::to_owned,
-    );
-    let params = disposition_params(&raw);
-    let find = |key: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.clone())
-    };
-    find("filename").or_else(|| {
-        let ext = find("filename*")?;
-        // charset'language'percent-encoded
-        let mut it = ext.splitn(3, '\'');
-        let (_, _, value) = (it.next()?, it.next()?, it.next()?);
-        Some(
-            percent_encoding::percent_decode_str(value)
-                .decode_utf8_lossy()
-                .into_owned(),
-        )
-    })
-}
-
-/// `form-data; name="a"; filename="b;c.jpg"` → `[(name, a), (filename, b;c.jpg)]`.
-fn disposition_params(raw: &str) -> Vec<(String, String)> {
-    let mut segments = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut escaped = false;
-    for c in raw.chars() {
-        match c {
-            _ if escaped => {
-                current.push(c);
-                escaped = false;
-            }
-            '\\' if quoted => escaped = true,
-            '"' => quoted = !quoted,
-            ';' if !quoted => segments.push(std::mem::take(&mut current)),
-            _ => current.push(c),
-        }
-    }
-    segments.push(current);
-    segments
-        .into_iter()
-        .skip(1)
-        .filter_map(|s| {
-            let (k, v) = s.split_once('=')?;
-            Some((k.trim().to_owned(), v.trim().to_owned()))
-        })
-        .collect()
-}
+#[cfg(test)]
+#[path = "params_fuzz.rs"]
+mod fuzz;
 
 #[cfg(test)]
 mod tests {
@@ -323,32 +250,5 @@ mod tests {
         assert_eq!(p.values.len(), MAX_FIELDS);
         assert_eq!(p.raw("f1"), Some("y"), "known names are still updated");
         assert_eq!(p.raw("key"), None);
-    }
-
-    #[test]
-    fn content_disposition_parameters() {
-        assert_eq!(
-            disposition_params(r#"form-data; name="source"; filename="a;\"b\".jpg""#),
-            [
-                ("name".to_owned(), "source".to_owned()),
-                ("filename".to_owned(), "a;\"b\".jpg".to_owned())
-            ]
-        );
-        let mut h = HeaderMap::new();
-        h.insert(
-            CONTENT_DISPOSITION,
-            axum::http::HeaderValue::from_bytes(
-                b"form-data; name=\"source\"; filename=\"caf\xe9.jpg\"",
-            )
-            .unwrap(),
-        );
-        assert_eq!(raw_file_name(&h).as_deref(), Some("caf\u{e9}.jpg"));
-        h.insert(
-            CONTENT_DISPOSITION,
-            axum::http::HeaderValue::from_static(
-                "form-data; name=\"source\"; filename*=UTF-8''caf%C3%A9.jpg",
-            ),
-        );
-        assert_eq!(raw_file_name(&h).as_deref(), Some("caf\u{e9}.jpg"));
     }
 }

@@ -4,7 +4,8 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Path, Request, State};
-use axum::http::Method;
+use axum::http::header::CONNECTION;
+use axum::http::{HeaderValue, Method};
 use axum::response::Response;
 use chrono::{Duration, NaiveDateTime, Utc};
 use upstage_core::Input;
@@ -14,9 +15,10 @@ use super::params::{collect, too_big, Oversize, Params};
 use super::respond::success;
 use super::store::{record_upload, Recorded};
 use super::url_source::{fetch, UrlPolicy};
-use super::{options, ApiError, ResponseFormat};
-use crate::auth::{random_hex, secrets_equal, Caller};
+use super::{key_check, options, ApiError, ResponseFormat};
+use crate::auth::{random_hex, Caller};
 use crate::db::fmt_date;
+use crate::http::body::CutReason;
 use crate::processing::md5_file;
 use crate::state::{AppState, Shared};
 
@@ -66,32 +68,43 @@ async fn run(state: Shared, version: String, action: String, req: Request) -> Re
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let ip = crate::client_ip::client_ip(&state.cfg, peer, req.headers());
-    let params = match collect(req, &state).await {
+    // A present header wins even when empty, as in the reference.
+    let header_caller = match header_key {
+        Some(key) => match key_check::check(&state, &version, &key).await {
+            Ok(caller) => Some(caller),
+            Err(e) => return key_check::refuse(req, &state, e, query_format).await,
+        },
+        None => None,
+    };
+    let cut = req.extensions().get::<CutReason>().cloned();
+    let collected = collect(req, &state).await;
+    // A body the server stopped reading (too slow, shutting down) is answered as such, whatever
+    // was parsed of it; the connection cannot be reused.
+    if let Some(why) = cut.and_then(|c| c.get()) {
+        let mut resp = ApiError::from_cut(why).into_response_as(query_format);
+        resp.headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+        return resp;
+    }
+    let params = match collected {
         Ok(p) => p,
         Err(e) => return e.into_response_as(query_format),
     };
     let format = ResponseFormat::parse(params.raw("format"));
     let imgbb = params.raw("image").is_some();
-    match upload(&state, &params, &version, &action, header_key, &method, &ip).await {
+    match upload(
+        &state,
+        &params,
+        &version,
+        &action,
+        header_caller,
+        &method,
+        &ip,
+    )
+    .await
+    {
         Ok(r) => success(&state, &r, format, imgbb),
         Err(e) => e.into_response_as(format),
-    }
-}
-
-async fn authenticate(state: &AppState, key: &str) -> Result<Caller, ApiError> {
-    if let Some(user) = state.keys.user_for(&state.db, &state.ids, key).await? {
-        return Ok(Caller::User(user));
-    }
-    if !state.cfg.guest.enabled {
-        return Err(ApiError::bad("Invalid API key.", 100));
-    }
-    match state.cfg.guest.key.as_deref().filter(|k| !k.is_empty()) {
-        None => Err(ApiError::bad(
-            "API V1 public key can't be null. Go to /dashboard and set the Guest API key.",
-            0,
-        )),
-        Some(guest) if secrets_equal(guest, key) => Ok(Caller::Guest),
-        Some(_) => Err(ApiError::bad("Invalid API key.", 100)),
     }
 }
 
@@ -129,29 +142,21 @@ async fn upload(
     p: &Params,
     version: &str,
     action: &str,
-    header_key: Option<String>,
+    header_caller: Option<Caller>,
     method: &Method,
     ip: &str,
 ) -> Result<Recorded, ApiError> {
-    // A present header wins even when empty, as in Chevereto.
-    let from_header = header_key.is_some();
-    let key = header_key
-        .or_else(|| p.raw("key").map(str::to_owned))
-        .unwrap_or_default();
-    if key.is_empty() {
-        // A body cut short at an oversize part may have had the key after it.
-        if !from_header && p.oversize == Some(Oversize::Cut) {
-            return Err(too_big(state));
+    let caller = match header_caller {
+        Some(caller) => caller,
+        None => {
+            let key = p.raw("key").unwrap_or_default();
+            // A body cut short at an oversize part may have had the key after it.
+            if key.is_empty() && p.oversize == Some(Oversize::Cut) {
+                return Err(too_big(state));
+            }
+            key_check::check(state, version, key).await?
         }
-        return Err(ApiError::bad("No key provided", 100));
-    }
-    if version != "1" {
-        return Err(ApiError {
-            force_json: true,
-            ..ApiError::bad("Invalid API version.", 110)
-        });
-    }
-    let caller = authenticate(state, &key).await?;
+    };
     if action != "upload" {
         return Err(ApiError::bad("Invalid API action", 120));
     }

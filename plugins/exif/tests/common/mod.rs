@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod builder;
+pub mod walk;
 pub mod xmp;
 
 use std::ops::Range;

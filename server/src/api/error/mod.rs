@@ -8,6 +8,8 @@ use upstage_sdk::ErrorCode;
 
 use super::ResponseFormat;
 
+mod resource;
+
 /// The reference's error body, in its key order: `status_code`, `error`, `status_txt`.
 #[derive(Serialize)]
 struct Body<'a> {
@@ -101,6 +103,10 @@ impl ApiError {
                     force_json: false,
                 }
             }
+            ErrorCode::Storage if resource::says_disk_full(&e.message) => {
+                tracing::error!("storage full: {}", e.message);
+                ApiError::insufficient_storage()
+            }
             ErrorCode::Storage => {
                 // Object storage unreachable or refusing: nothing was kept (store_item rolls
                 // back), so the client can simply retry.
@@ -178,11 +184,5 @@ impl ApiError {
         };
         super::no_cache(resp.headers_mut());
         resp
-    }
-}
-
-impl From<crate::db::DbError> for ApiError {
-    fn from(e: crate::db::DbError) -> Self {
-        ApiError::internal(e)
     }
 }
