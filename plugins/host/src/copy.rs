@@ -83,7 +83,7 @@ fn kept_copy(dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<PathBuf>
 fn dlopen(original: &Path, copy: &Path) -> Result<libloading::Library, LoadError> {
     // SAFETY: loading runs the library's initialisers; that is the trust the allow-list grants.
     unsafe { libloading::Library::new(copy) }.map_err(|e| {
-        // Speak of the file the user knows, not of our copy.
+        // Speak of the file the operator installed, not of our copy.
         let message = e
             .to_string()
             .replace(&copy.display().to_string(), &original.display().to_string());

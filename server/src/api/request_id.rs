@@ -20,7 +20,7 @@ pub async fn scope(req: Request, next: Next) -> Response {
     CURRENT.scope(id, next.run(req)).await
 }
 
-/// The id of the request this task is handling (`-` outside one).
+/// The id of the request being handled here (`-` outside a request).
 pub fn current() -> String {
     CURRENT
         .try_with(Clone::clone)
