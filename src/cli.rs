@@ -142,11 +142,22 @@ pub struct TuiArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PluginsCommand {
-    /// Every library on the plugin search path: name, version, kind, path and load status.
+    /// Every library on the plugin search path: name, version, kind, SDK version, build profile,
+    /// path and status; every enabled plugin is started with its configuration. Exits 1 when an
+    /// enabled plugin is unusable.
     List {
         /// One JSON object per library.
         #[arg(long)]
         json: bool,
+    },
+    /// Check a plugin library and install it by atomic rename (running processes keep the copy
+    /// they loaded; the new one is used from their next start).
+    Install {
+        /// The library (e.g. target/release/libsepia.so); its file name is kept.
+        file: PathBuf,
+        /// Plugin directory to install into (default: `<data_dir>/plugins`).
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
 }
 

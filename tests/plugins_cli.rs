@@ -1,51 +1,13 @@
 //! The real binary with real plugin libraries: `upstage process` through the cas-store backend
-//! and the watermark stage, `upstage plugins list` with broken libraries, a panicking stage.
+//! and the watermark stage, a panicking stage on several workers, and the errors a pipeline gets
+//! for plugins it cannot use. (`plugins list`, `doctor`, `plugins install`: `plugins_check.rs`.)
 
-mod common;
+mod plugin_support;
 
-#[path = "../plugins/host/tests/support/dylibs.rs"]
-mod dylibs;
+use std::path::PathBuf;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use image::{ImageFormat, RgbImage};
+use plugin_support::{png, Setup};
 use serde_json::Value;
-
-fn upstage(args: &[&str], cwd: &Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_upstage"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("UPSTAGE_CONFIG")
-        .env_remove("UPSTAGE_PLUGIN_PATH")
-        .output()
-        .expect("run upstage");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-struct Setup {
-    dir: tempfile::TempDir,
-    plugins: PathBuf,
-}
-
-/// A plugin dir with the examples, a broken library, a text file and a system library.
-fn setup() -> Setup {
-    let dir = tempfile::tempdir().unwrap();
-    let plugins = dir.path().join("plugins");
-    dylibs::install(
-        &plugins,
-        &["cas_store", "watermark", "misbehave", "wrong_abi"],
-    );
-    std::fs::write(plugins.join(dylibs::lib_file("junk")), "not a library").unwrap();
-    if let Some(sys) = dylibs::system_library() {
-        std::fs::copy(sys, plugins.join(dylibs::lib_file("m"))).unwrap();
-    }
-    Setup { dir, plugins }
-}
 
 const WATERMARK: &str = r#"
 [stage.watermark]
@@ -55,35 +17,19 @@ scale = 4
 color = [0, 255, 0, 255]
 "#;
 
+/// The cas-store backend, the watermark stage configured, and `extra` tables.
 fn write_config(s: &Setup, pipeline: &str, extra: &str) -> PathBuf {
-    let cas = s.dir.path().join("cas");
-    let text = format!(
-        "data_dir = {:?}\npipeline = [{pipeline}]\n\n[storage]\nbackend = \"plugin:cas-store\"\n\n\
-         [plugins.cas-store.config]\nroot = {:?}\n\n[plugins.watermark]\n{extra}\n{WATERMARK}",
-        s.dir.path().join("data"),
-        cas
-    );
-    let path = s.dir.path().join("upstage.toml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn png(w: u32, h: u32, seed: u32) -> Vec<u8> {
-    common::encode(
-        &RgbImage::from_fn(w, h, |x, y| {
-            image::Rgb([
-                (x * seed % 200) as u8,
-                (y % 200) as u8,
-                (seed * 9 % 200) as u8,
-            ])
-        }),
-        ImageFormat::Png,
-    )
+    s.config(&format!(
+        "pipeline = [{pipeline}]
+\n[storage]\nbackend = \"plugin:cas-store\"\n\n\
+         [plugins.cas-store.config]\n{}\n\n[plugins.watermark]\n{extra}\n{WATERMARK}",
+        s.cas_root()
+    ))
 }
 
 #[test]
 fn process_stores_watermarked_files_in_the_plugin_store() {
-    let s = setup();
+    let s = Setup::new();
     let config = write_config(
         &s,
         r#""exif", "watermark", "resize", "medium", "thumbnail""#,
@@ -97,19 +43,7 @@ fn process_stores_watermarked_files_in_the_plugin_store() {
         std::fs::write(inputs.join(format!("p{n}.png")), &bytes).unwrap();
         originals.push((format!("p{n}.png"), bytes));
     }
-    let plugin_dir = s.plugins.to_str().unwrap();
-    let (code, out, err) = upstage(
-        &[
-            "--config",
-            config.to_str().unwrap(),
-            "--plugin-dir",
-            plugin_dir,
-            "process",
-            "--json",
-            inputs.to_str().unwrap(),
-        ],
-        s.dir.path(),
-    );
+    let (code, out, err) = s.run(&config, &["process", "--json", inputs.to_str().unwrap()]);
     assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{err}");
     let opts = watermark::Options::from_json(
         r#"{"text": "e2e", "corner": "top-left", "scale": 4, "color": [0, 255, 0, 255]}"#,
@@ -143,111 +77,55 @@ fn process_stores_watermarked_files_in_the_plugin_store() {
         checked += 1;
     }
     assert_eq!(checked, 6);
-    assert!(
-        !s.dir.path().join("data").exists()
-            || std::fs::read_dir(s.dir.path().join("data"))
-                .unwrap()
-                .next()
-                .is_none(),
-        "nothing went to local storage"
-    );
-}
-
-#[test]
-fn plugins_list_shows_loaded_disabled_and_broken_libraries() {
-    let s = setup();
-    let config = write_config(
-        &s,
-        r#""exif""#,
-        "[plugins.wrong-abi]\n[plugins.junk]\n[plugins.m]\n",
-    );
-    let args = [
-        "--config",
-        config.to_str().unwrap(),
-        "--plugin-dir",
-        s.plugins.to_str().unwrap(),
-        "plugins",
-        "list",
-    ];
-    let (code, out, err) = upstage(&[&args[..], &["--json"]].concat(), s.dir.path());
-    assert_eq!(
-        code, 1,
-        "enabled broken plugins make the listing fail\n{out}\n{err}"
-    );
-    let rows: Vec<Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let row = |file: &str| {
-        rows.iter()
-            .find(|r| {
-                r["path"]
-                    .as_str()
-                    .unwrap()
-                    .ends_with(&dylibs::lib_file(file))
-            })
-            .unwrap_or_else(|| panic!("{file} not listed: {out}"))
-    };
-    let cas = row("cas_store");
-    assert_eq!(
-        (&cas["name"], &cas["kind"], &cas["status"], &cas["version"]),
-        (
-            &Value::from("cas-store"),
-            &Value::from("storage"),
-            &Value::from("loaded"),
-            &Value::from(env!("CARGO_PKG_VERSION"))
-        )
-    );
-    assert_eq!(row("watermark")["kind"], "stage");
-    assert_eq!(row("misbehave")["status"], "disabled");
-    assert_eq!(row("misbehave")["name"], "misbehave");
-    let wrong = row("wrong_abi");
-    assert_eq!(
-        (&wrong["status"], &wrong["code"]),
-        (&Value::from("error"), &Value::from("abi_mismatch"))
-    );
-    assert!(wrong["error"]
-        .as_str()
+    // Only the private copies of the plugin libraries live under the data dir.
+    let data = s.dir.path().join("data");
+    let top: Vec<_> = std::fs::read_dir(&data)
+        .map(|rd| rd.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert_eq!(top, ["plugins"], "nothing went to local storage");
+    let plugins: Vec<_> = std::fs::read_dir(data.join("plugins"))
         .unwrap()
-        .contains("ABI version 2, this upstage supports version 1"));
-    assert_eq!(row("junk")["code"], "open_failed");
-    if dylibs::system_library().is_some() {
-        assert_eq!(row("m")["code"], "not_a_plugin");
-    }
-
-    let (_, human, _) = upstage(&args, s.dir.path());
-    assert!(human.contains("search path: "), "{human}");
-    assert!(
-        human.contains("cas-store") && human.contains("not an Upstage plugin"),
-        "{human}"
-    );
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(plugins, [".loaded"]);
 }
 
 #[test]
 fn a_pipeline_naming_a_broken_plugin_fails_with_its_load_error() {
-    let s = setup();
-    let config = write_config(&s, r#""exif", "wrong-abi""#, "[plugins.wrong-abi]\n");
-    let (code, _, err) = upstage(
-        &[
-            "--config",
-            config.to_str().unwrap(),
-            "--plugin-dir",
-            s.plugins.to_str().unwrap(),
-            "process",
-            s.dir.path().to_str().unwrap(),
-        ],
-        s.dir.path(),
-    );
-    assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("pipeline stage 'wrong-abi'") && err.contains("ABI version 2"),
-        "{err}"
-    );
+    let s = Setup::new();
+    let input = s.path().to_str().unwrap().to_owned();
+    let cases = [
+        // Enabled but broken: its load error.
+        (
+            r#""exif", "wrong-abi""#,
+            "[plugins.wrong-abi]\n",
+            "pipeline stage 'wrong-abi': ",
+            "ABI version 2",
+        ),
+        // On the search path but not allowed: say so, not "unknown stage".
+        (
+            r#""exif", "misbehave""#,
+            "",
+            "pipeline stage 'misbehave': ",
+            "not enabled: add [plugins.misbehave] to upstage.toml",
+        ),
+        // Nowhere at all: the registry's own message.
+        (r#""exif", "sepia""#, "", "unknown stage 'sepia'", "known: "),
+    ];
+    for (pipeline, extra, first, second) in cases {
+        let config = write_config(&s, pipeline, extra);
+        let (code, _, err) = s.run(&config, &["process", &input]);
+        assert_eq!(code, 2, "{pipeline}: {err}");
+        assert!(
+            err.contains(first) && err.contains(second),
+            "{pipeline}: {err}"
+        );
+    }
 }
 
 #[test]
 fn a_panicking_stage_fails_its_item_not_the_process() {
-    let s = setup();
+    let s = Setup::new();
     let config = write_config(
         &s,
         r#""exif", "misbehave", "thumbnail""#,
@@ -256,20 +134,14 @@ fn a_panicking_stage_fails_its_item_not_the_process() {
     let inputs = s.dir.path().join("in");
     std::fs::create_dir_all(&inputs).unwrap();
     std::fs::write(inputs.join("a-panic.png"), png(100, 80, 3)).unwrap();
-    let (code, out, err) = upstage(
-        &[
-            "--config",
-            config.to_str().unwrap(),
-            "--plugin-dir",
-            s.plugins.to_str().unwrap(),
-            "--workers",
-            "1",
-            "process",
-            "--json",
-            inputs.to_str().unwrap(),
-        ],
-        s.dir.path(),
-    );
+    let args = [
+        "--workers",
+        "1",
+        "process",
+        "--json",
+        inputs.to_str().unwrap(),
+    ];
+    let (code, out, err) = s.run(&config, &args);
     assert_eq!(
         code, 1,
         "items failed, the process exits normally\n{out}\n{err}"
@@ -281,4 +153,85 @@ fn a_panicking_stage_fails_its_item_not_the_process() {
     let msg = line["error"]["message"].as_str().unwrap();
     assert!(msg.contains("deliberate panic on a-panic.png"), "{msg}");
     assert!(out.contains("\"summary\""), "the run finished: {out}");
+}
+
+/// The race that used to fail good items: two workers, panicking items between good ones (fewer
+/// than the panic limit). Every good item is processed by the stage; each panicking item fails
+/// alone.
+#[test]
+fn with_two_workers_only_the_panicking_items_fail() {
+    let s = Setup::new();
+    let config = write_config(
+        &s,
+        r#""exif", "misbehave", "thumbnail""#,
+        "[plugins.misbehave]\n",
+    );
+    let inputs = s.dir.path().join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let (mut panics, mut good) = (0, 0);
+    for i in 0..36u32 {
+        let name = if i % 3 == 0 {
+            panics += 1;
+            format!("{i:02}-panic.png")
+        } else {
+            good += 1;
+            format!("{i:02}-good-pixels.png")
+        };
+        std::fs::write(inputs.join(name), png(40, 30, i + 1)).unwrap();
+    }
+    let args = [
+        "--workers",
+        "2",
+        "process",
+        "--json",
+        inputs.to_str().unwrap(),
+    ];
+    let (code, out, err) = s.run(&config, &args);
+    assert_eq!(code, 1, "{out}\n{err}");
+    let lines: Vec<Value> = out
+        .lines()
+        .filter(|l| l.contains("\"file\""))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 36, "{out}");
+    for v in &lines {
+        let file = v["file"].as_str().unwrap();
+        if file.contains("panic") {
+            assert_eq!(v["error"]["code"], "stage_panicked", "{v}");
+        } else {
+            assert_eq!(v["ok"], true, "{v}");
+        }
+    }
+    let summary: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        (&summary["summary"]["ok"], &summary["summary"]["failed"]),
+        (&Value::from(good), &Value::from(panics)),
+        "{summary}"
+    );
+}
+
+/// `--out` is where local storage writes; with a plugin backend nothing would go there.
+#[test]
+fn process_out_with_a_plugin_backend_is_refused() {
+    let s = Setup::new();
+    let config = write_config(&s, r#""exif""#, "");
+    let input = s.path().join("in.png");
+    std::fs::write(&input, png(50, 40, 1)).unwrap();
+    let out_dir = s.path().join("elsewhere");
+    let args = [
+        "process",
+        "--out",
+        out_dir.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ];
+    let (code, _, err) = s.run(&config, &args);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--out only applies to storage.backend = \"local\""),
+        "{err}"
+    );
+    assert!(!out_dir.exists());
+    let (code, out, err) = s.run(&config, &["process", input.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.trim_end().ends_with("-> plugin:cas-store"), "{out}");
 }

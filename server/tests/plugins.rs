@@ -1,6 +1,7 @@
 //! Plugins loaded as real libraries behind the real server: the cas-store backend holds the
-//! files, the watermark stage marks them, and a misbehaving stage fails or crashes items without
-//! taking the server down.
+//! files (served with ranges from the plugin's own ranged reads), the watermark stage marks
+//! them, and a misbehaving stage fails or crashes items without taking the server down or
+//! telling the client its internals.
 
 mod common;
 
@@ -25,10 +26,7 @@ async fn start() -> Plugged {
     dylibs::install(plugins.path(), &["cas_store", "watermark", "misbehave"]);
     let store_root = tempfile::tempdir().unwrap();
     let mut allow = AllowList::new();
-    let entry = |config_json: String| AllowEntry {
-        enabled: true,
-        config_json,
-    };
+    let entry = AllowEntry::enabled;
     allow.insert(
         "cas-store".into(),
         entry(serde_json::json!({"root": store_root.path()}).to_string()),
@@ -58,10 +56,42 @@ async fn start() -> Plugged {
 }
 
 async fn upload(s: &common::TestServer, bytes: Vec<u8>, name: &str) -> (u16, Value) {
+    let (status, body, _) = upload_with_id(s, bytes, name).await;
+    (status, body)
+}
+
+/// Also the request id the server gave the request (`X-Request-Id`).
+async fn upload_with_id(
+    s: &common::TestServer,
+    bytes: Vec<u8>,
+    name: &str,
+) -> (u16, Value, String) {
     let part = common::file_part(bytes, name, "image/png");
     let r = common::post_file(&s.endpoint(), &s.admin_key, part, &[]).await;
     let status = r.status().as_u16();
-    (status, r.json().await.unwrap())
+    let id = r
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (status, r.json().await.unwrap(), id)
+}
+
+/// What a failing stage's client sees: the error shape, a generic message with the request id,
+/// nothing of the plugin's own text.
+fn assert_generic_500(body: &Value, id: &str, leaked: &str) {
+    assert_eq!(body["status_code"], 500, "{body}");
+    assert_eq!(body["error"]["code"], 500, "{body}");
+    assert_eq!(body["status_txt"], "Internal Server Error", "{body}");
+    let msg = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(!id.is_empty(), "every response has a request id");
+    assert_eq!(
+        msg,
+        format!("Processing failed in stage 'misbehave' (request id {id})"),
+        "{body}"
+    );
+    assert!(!body.to_string().contains(leaked), "{body}");
 }
 
 async fn fetch(url: &str) -> Vec<u8> {
@@ -107,27 +137,68 @@ async fn uploads_are_watermarked_and_stored_by_plugins_and_crashes_stay_containe
         );
     }
 
-    // A stage error fails that item only, with the plugin's message.
-    let (status, body) = upload(s, common::png(64, 64), "please-fail.png").await;
+    // A stage error fails that item only; its text is for the log, not the client.
+    let (status, body, id) = upload_with_id(s, common::png(64, 64), "please-fail.png").await;
     assert_eq!(status, 500, "{body}");
-    let msg = body["error"]["message"].as_str().unwrap_or_default();
-    assert!(
-        msg.contains("deliberate failure on please-fail.png"),
-        "{body}"
-    );
+    assert_generic_500(&body, &id, "deliberate failure");
     let (status, _) = upload(s, common::png(300, 200), "afterwards.png").await;
     assert_eq!(status, 200, "a failed item does not disable the plugin");
 
-    // A panic fails its item with a clear error; the server keeps serving.
-    let (status, body) = upload(s, common::png(64, 64), "panic.png").await;
+    // A panic fails its item with the same generic answer; the server keeps serving.
+    let (status, body, id) = upload_with_id(s, common::png(64, 64), "panic.png").await;
     assert_eq!(status, 500, "{body}");
-    let msg = body["error"]["message"].as_str().unwrap_or_default();
-    assert!(
-        msg.contains("panicked") && msg.contains("deliberate panic"),
-        "{body}"
-    );
+    assert_generic_500(&body, &id, "deliberate panic");
     assert_eq!(fetch(img["image"]["url"].as_str().unwrap()).await, main);
     // The crashed instance is retired and the next upload runs on a fresh one.
     let (status, body) = upload(s, common::png(64, 64), "next.png").await;
     assert_eq!(status, 200, "{body}");
+}
+
+/// Files in a plugin backend are served from its size and ranged reads: `Range` gets 206 with
+/// exactly those bytes, a range past the end 416, `HEAD` the headers alone.
+#[tokio::test]
+async fn files_in_a_plugin_store_answer_ranges() {
+    let p = start().await;
+    let png = common::png(640, 480);
+    let (status, body) = upload(&p.server, png, "ranges.png").await;
+    assert_eq!(status, 200, "{body}");
+    let url = body["image"]["image"]["url"].as_str().unwrap().to_owned();
+    let whole = fetch(&url).await;
+    let n = whole.len();
+    assert!(n > 2000, "{n}");
+    let get = |range: String| {
+        let url = url.clone();
+        async move {
+            common::client()
+                .get(&url)
+                .header("range", range)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let cases = [
+        ("bytes=0-99".to_string(), 0..100),
+        ("bytes=1000-".to_string(), 1000..n),
+        ("bytes=-10".to_string(), n - 10..n),
+        (format!("bytes=5-{}", n + 500), 5..n),
+    ];
+    for (range, want) in cases {
+        let r = get(range.clone()).await;
+        assert_eq!(r.status(), 206, "{range}");
+        let cr = format!("bytes {}-{}/{n}", want.start, want.end - 1);
+        assert_eq!(r.headers()["content-range"], cr.as_str(), "{range}");
+        assert_eq!(r.bytes().await.unwrap().to_vec(), whole[want], "{range}");
+    }
+    let r = get(format!("bytes={n}-")).await;
+    assert_eq!(r.status(), 416);
+    assert_eq!(
+        r.headers()["content-range"],
+        format!("bytes */{n}").as_str()
+    );
+    let r = common::client().get(&url).send().await.unwrap();
+    assert_eq!(r.headers()["accept-ranges"], "bytes");
+    let r = common::client().head(&url).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-length"], n.to_string().as_str());
 }

@@ -1,5 +1,6 @@
 mod bench;
 mod config;
+mod doctor;
 mod import;
 mod keys;
 mod loadtest;
@@ -33,30 +34,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tui(args) => tui::run(cfg, args),
         Command::Plugins(c) => plugins::run(&cfg, c),
         Command::MigrateStorage(args) => migrate_storage::run(&cfg, args),
-        Command::Doctor => {
-            let frame = cfg
-                .stage_specs()?
-                .into_iter()
-                .find(|s| s.name == "frame")
-                .map(|s| s.config)
-                .unwrap_or_default();
-            let mut ok = true;
-            match upstage_stage_frame::ffmpeg_available(&frame) {
-                Ok(v) => println!("video:   available ({v})"),
-                Err(why) => {
-                    ok = false;
-                    println!("video:   NOT available: {why}\n         images still work; videos are refused with a clear error");
-                }
-            }
-            println!("data:    {}", cfg.data_dir.display());
-            println!("pipeline: {}", cfg.pipeline.join(" -> "));
-            cfg.build_pipeline()?;
-            Ok(if ok {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
-        }
+        Command::Doctor => doctor::run(&cfg),
         Command::Stages => {
             let mut registry = crate::builtins::registry()?;
             crate::plugins::register_stages(&cfg, &mut registry)?;

@@ -14,8 +14,19 @@ use crate::report::{human_line, is_skip, json_line, Processed};
 
 pub fn run(cfg: &Config, args: ProcessArgs) -> Result<ExitCode> {
     let pipeline = cfg.build_pipeline()?;
+    // `--out` is the root of local storage; any other backend decides itself where files go.
+    anyhow::ensure!(
+        args.out.is_none() || cfg.storage.backend == "local",
+        "--out only applies to storage.backend = \"local\"; files go to {:?} here",
+        cfg.storage.backend
+    );
     let out = args.out.clone().unwrap_or_else(|| cfg.data_dir.clone());
     let storage = crate::storage::open(cfg, &out)?;
+    let dest = if cfg.storage.backend == "local" {
+        out.display().to_string()
+    } else {
+        storage.name().to_owned()
+    };
     let (mut inputs, walk_errors) = collect_inputs(&args.paths);
     for (path, e) in &walk_errors {
         eprintln!("skipped {}: {e}", path.display());
@@ -77,7 +88,7 @@ pub fn run(cfg: &Config, args: ProcessArgs) -> Result<ExitCode> {
         println!(
             "{}",
             serde_json::json!({"summary": {"total": total, "ok": ok, "failed": failed,
-                "skipped": skipped, "seconds": secs, "items_per_second": rate, "out": out}})
+                "skipped": skipped, "seconds": secs, "items_per_second": rate, "out": dest}})
         );
     } else {
         let skipped = if skipped > 0 {
@@ -86,8 +97,7 @@ pub fn run(cfg: &Config, args: ProcessArgs) -> Result<ExitCode> {
             String::new()
         };
         println!(
-            "{ok} processed, {failed} failed{skipped} in {secs:.2} s ({rate:.1} items/s) -> {}",
-            out.display()
+            "{ok} processed, {failed} failed{skipped} in {secs:.2} s ({rate:.1} items/s) -> {dest}"
         );
     }
     Ok(if failed > 0 || !walk_errors.is_empty() {

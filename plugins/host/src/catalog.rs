@@ -9,16 +9,30 @@ use upstage_sdk::StageError;
 
 use crate::search::candidate_id;
 use crate::{
-    load_library, LoadError, PluginKind, PluginLibrary, PluginStageFactory, PluginStorage,
-    SearchPath,
+    load_library_in, LoadError, PluginInfo, PluginKind, PluginLibrary, PluginStageFactory,
+    PluginStorage, SearchPath,
 };
 
 /// One `[plugins.<name>]` entry of `upstage.toml`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AllowEntry {
     pub enabled: bool,
-    /// The instance configuration as JSON text (`null` when none).
+    /// `[plugins.<name>.config]` as JSON text (`null` when none).
     pub config_json: String,
+    /// `[stage.<name>]` as JSON text, when present: a stage plugin's instance configuration,
+    /// which replaces `config_json` whole (as the pipeline does).
+    pub stage_config_json: Option<String>,
+}
+
+impl AllowEntry {
+    /// Enabled, with this `[plugins.<name>.config]` and no `[stage.<name>]`.
+    pub fn enabled(config_json: impl Into<String>) -> AllowEntry {
+        AllowEntry {
+            enabled: true,
+            config_json: config_json.into(),
+            stage_config_json: None,
+        }
+    }
 }
 
 /// Plugin names (as the plugin calls itself) → whether they may load, and their configuration.
@@ -46,6 +60,9 @@ pub struct PluginEntry {
     pub path: PathBuf,
     pub enabled: bool,
     pub status: EntryStatus,
+    /// What the plugin said about itself, when its descriptor was read (also for a library
+    /// that failed later: a duplicate, or one whose instance could not be created).
+    pub info: Option<PluginInfo>,
 }
 
 /// The result of one scan: every candidate file with its status, plus enabled plugins that were
@@ -73,21 +90,27 @@ impl Catalog {
         for path in search.candidates() {
             let id = candidate_id(&path);
             let is_enabled = enabled.contains_key(&id);
-            let status = if !is_enabled && mode == ScanMode::Enabled {
-                EntryStatus::Skipped
+            let (status, info) = if !is_enabled && mode == ScanMode::Enabled {
+                (EntryStatus::Skipped, None)
             } else {
-                match load_library(&path) {
-                    Ok(lib) => match first.get(&normalise(&lib.info.name)) {
-                        Some(p) => EntryStatus::Failed(LoadError::Duplicate {
-                            name: lib.info.name.clone(),
-                            first: p.clone(),
-                        }),
-                        None => {
-                            first.insert(normalise(&lib.info.name), path.clone());
-                            EntryStatus::Loaded(lib)
+                match load_library_in(&path, search.copy_dir.as_deref()) {
+                    Ok(lib) => {
+                        let info = Some(lib.info.clone());
+                        match first.get(&normalise(&lib.info.name)) {
+                            Some(p) => (
+                                EntryStatus::Failed(LoadError::Duplicate {
+                                    name: lib.info.name.clone(),
+                                    first: p.clone(),
+                                }),
+                                info,
+                            ),
+                            None => {
+                                first.insert(normalise(&lib.info.name), path.clone());
+                                (EntryStatus::Loaded(lib), info)
+                            }
                         }
-                    },
-                    Err(e) => EntryStatus::Failed(e),
+                    }
+                    Err(e) => (EntryStatus::Failed(e), None),
                 }
             };
             if let EntryStatus::Failed(e) = &status {
@@ -97,6 +120,7 @@ impl Catalog {
                 path,
                 enabled: is_enabled,
                 status,
+                info,
             });
         }
         let found: Vec<String> = entries.iter().map(|e| candidate_id(&e.path)).collect();
@@ -123,11 +147,57 @@ impl Catalog {
         })
     }
 
-    fn config_of(&self, name: &str) -> String {
+    fn allowed(&self, name: &str) -> Option<&AllowEntry> {
         self.allow
             .iter()
             .find(|(n, _)| normalise(n) == normalise(name))
-            .map_or_else(|| "null".to_owned(), |(_, e)| e.config_json.clone())
+            .map(|(_, e)| e)
+    }
+
+    fn config_of(&self, name: &str) -> String {
+        self.allowed(name)
+            .map_or_else(|| "null".to_owned(), |e| e.config_json.clone())
+    }
+
+    /// Create (and drop) one instance of every enabled plugin that loaded, with the
+    /// configuration `serve` would give it, so a bad configuration shows where users look
+    /// (`plugins list`, `doctor`) rather than at the first upload. A plugin that cannot start
+    /// becomes `Failed(CreateFailed)`; its `info` stays.
+    pub fn check_instances(&mut self) {
+        for i in 0..self.entries.len() {
+            let EntryStatus::Loaded(lib) = &self.entries[i].status else {
+                continue;
+            };
+            if !self.entries[i].enabled {
+                continue;
+            }
+            if let Err(e) = self.try_instance(lib) {
+                tracing::debug!(code = e.code(), "plugin unusable: {e}");
+                self.entries[i].status = EntryStatus::Failed(e);
+            }
+        }
+    }
+
+    fn try_instance(&self, lib: &PluginLibrary) -> Result<(), LoadError> {
+        match lib.info.kind {
+            PluginKind::Storage => {
+                PluginStorage::new(lib, &self.config_of(&lib.info.name)).map(drop)
+            }
+            PluginKind::Stage => {
+                let plugins_config = self.config_of(&lib.info.name);
+                let stage_table = self
+                    .allowed(&lib.info.name)
+                    .and_then(|e| e.stage_config_json.clone());
+                let f = PluginStageFactory::new(lib.clone(), plugins_config.clone())?;
+                f.instance(&stage_table.unwrap_or(plugins_config)).map(drop)
+            }
+        }
+    }
+
+    /// Whether some file on the search path provides `name` (loaded or not).
+    pub fn has_file(&self, name: &str) -> bool {
+        let id = normalise(name);
+        self.entries.iter().any(|e| candidate_id(&e.path) == id)
     }
 
     /// Why `name` is not available: its load error, or that it is not enabled or not found.
@@ -165,7 +235,7 @@ impl Catalog {
     pub fn storage(&self, name: &str) -> Result<PluginStorage, LoadError> {
         let lib = self
             .loaded()
-            .find(|l| l.info.name == name)
+            .find(|l| normalise(&l.info.name) == normalise(name))
             .ok_or_else(|| self.unavailable(name))?;
         PluginStorage::new(lib, &self.config_of(name))
     }

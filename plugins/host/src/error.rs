@@ -22,7 +22,9 @@ pub enum LoadError {
     },
     #[error("{}: bad plugin descriptor: {reason}", path.display())]
     BadDescriptor { path: PathBuf, reason: String },
-    #[error("plugin '{name}' could not start: {message} [{kind}]")]
+    /// `kind` is the plugin's error kind (`config`, `panicked`, …), kept out of the text so a
+    /// caller that adds its own tag does not repeat it.
+    #[error("plugin '{name}' could not start: {message}")]
     CreateFailed {
         name: String,
         kind: &'static str,

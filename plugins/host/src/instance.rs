@@ -19,17 +19,23 @@ unsafe impl Sync for Instance {}
 
 impl Instance {
     pub(crate) fn create(lib: &PluginLibrary, config_json: &str) -> Result<Instance, LoadError> {
-        let create = lib.desc.create.ok_or_else(|| LoadError::BadDescriptor {
-            path: lib.info.path.clone().unwrap_or_default(),
-            reason: "create is missing".into(),
-        })?;
         let mut out: *mut c_void = std::ptr::null_mut();
-        checked(|err| unsafe { create(UpStr::new(config_json), &mut out, err) }).map_err(|e| {
-            LoadError::CreateFailed {
-                name: lib.info.name.clone(),
-                kind: e.kind.as_str(),
-                message: e.message,
+        let config = UpStr::new(config_json);
+        // Plugins built before `create_with_host` existed get the original `create`.
+        let made = match (lib.desc.create_with_host, lib.desc.create) {
+            (Some(create), _) => checked(|err| unsafe { create(config, lib.host, &mut out, err) }),
+            (None, Some(create)) => checked(|err| unsafe { create(config, &mut out, err) }),
+            (None, None) => {
+                return Err(LoadError::BadDescriptor {
+                    path: lib.info.path.clone().unwrap_or_default(),
+                    reason: "create is missing".into(),
+                })
             }
+        };
+        made.map_err(|e| LoadError::CreateFailed {
+            name: lib.info.name.clone(),
+            kind: e.kind.as_str(),
+            message: e.message,
         })?;
         let ptr = NonNull::new(out).ok_or_else(|| LoadError::CreateFailed {
             name: lib.info.name.clone(),

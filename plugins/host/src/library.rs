@@ -1,14 +1,11 @@
-//! Opening a library and checking its descriptor before anything else in it is trusted.
+//! Opening a library (from a private copy) and what the host keeps of it.
 
 use std::path::{Path, PathBuf};
-use std::ptr::addr_of;
 
-use upstage_sdk::abi::{
-    entry_symbol, EntryFn, UpPluginDescriptor, UpStageVTable, UpStorageVTable, UpStr, ABI_VERSION,
-    FLAG_PANIC_UNWIND, FLAG_THREAD_SAFE, KIND_STAGE, KIND_STORAGE, MAGIC,
-};
+use upstage_sdk::abi::{entry_symbol, EntryFn, UpHost, UpPluginDescriptor, ABI_VERSION};
 
-use crate::LoadError;
+use crate::copy::open_copy;
+use crate::{validate, LoadError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PluginKind {
@@ -28,20 +25,28 @@ impl PluginKind {
 /// What a plugin says about itself (copied out of its descriptor).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PluginInfo {
+    /// The library's name with `-` for `_`: what `upstage.toml` and the pipeline use.
     pub name: String,
     pub version: String,
     pub description: String,
     pub sdk_version: String,
+    /// `debug` or `release`; empty for plugins built before the SDK recorded it.
+    pub build_profile: String,
     pub kind: PluginKind,
     /// The file it came from (`None` when linked statically).
     pub path: Option<PathBuf>,
+    /// SHA-256 of the file's content as loaded (`None` when linked statically).
+    pub sha256: Option<String>,
 }
 
 /// A checked plugin: its descriptor is valid for the life of the process.
 #[derive(Clone)]
 pub struct PluginLibrary {
     pub info: PluginInfo,
+    /// The host's copy of the descriptor: fields the plugin does not define are zero.
     pub(crate) desc: &'static UpPluginDescriptor,
+    /// The services lent to this plugin's instances.
+    pub(crate) host: &'static UpHost,
 }
 
 impl std::fmt::Debug for PluginLibrary {
@@ -65,154 +70,46 @@ pub fn library_id(path: &Path) -> Option<String> {
     ok.then_some(id)
 }
 
-/// Load a plugin library. The library stays loaded for the life of the process whatever happens
-/// next: unloading Rust libraries with thread-locals crashes, and descriptors point into it.
+/// Load a plugin library from a private copy in a temporary directory (see
+/// [`load_library_in`]).
 pub fn load_library(path: &Path) -> Result<PluginLibrary, LoadError> {
+    load_library_in(path, None)
+}
+
+/// Load a plugin library. The process maps a private copy of the file, named by its content
+/// hash, in `copy_dir` (kept, shared by processes) or, with `None`, in a temporary directory
+/// removed once mapped; so the file itself can be replaced at any time. The library stays loaded
+/// for the life of the process whatever happens next: unloading Rust libraries with
+/// thread-locals crashes, and descriptors point into it.
+pub fn load_library_in(path: &Path, copy_dir: Option<&Path>) -> Result<PluginLibrary, LoadError> {
     let id = library_id(path).ok_or_else(|| LoadError::NotAPlugin {
         path: path.to_path_buf(),
         symbol: "upstage_plugin_<id>_entry_v1".into(),
     })?;
     let symbol = entry_symbol(&id);
-    // SAFETY: loading runs the library's initialisers; that is the trust the allow-list grants.
-    let lib = unsafe { libloading::Library::new(path) }.map_err(|e| LoadError::Open {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let opened = open_copy(path, copy_dir)?;
     // SAFETY: the symbol's type is fixed by the ABI; the name says it was made for it.
-    let entry = unsafe { lib.get::<EntryFn>(symbol.as_str()) }.map(|s| *s);
-    std::mem::forget(lib);
-    let entry = entry.map_err(|_| LoadError::NotAPlugin {
-        path: path.to_path_buf(),
-        symbol: symbol.clone(),
-    })?;
+    let entry = unsafe { opened.lib.get::<EntryFn>(symbol.as_str()) }
+        .map(|s| *s)
+        .map_err(|_| LoadError::NotAPlugin {
+            path: path.to_path_buf(),
+            symbol: symbol.clone(),
+        })?;
     // SAFETY: an entry function of this ABI takes the host version and returns a static pointer.
     let desc = unsafe { entry(ABI_VERSION) };
-    // SAFETY: a non-null result points to a static descriptor (checked field by field below).
-    unsafe { validate(desc, Some(path)) }.and_then(|lib| {
-        let named = lib.info.name.replace('-', "_");
-        if named == id {
-            Ok(lib)
-        } else {
-            Err(LoadError::BadDescriptor {
-                path: path.to_path_buf(),
-                reason: format!(
-                    "the plugin calls itself '{}' but the file is named for '{id}'",
-                    lib.info.name
-                ),
-            })
-        }
-    })
-}
-
-/// Check a descriptor: magic, ABI version and sizes first (the only fields every version shares),
-/// then kind, function tables and strings.
-///
-/// # Safety
-/// `desc` must be null or point to readable memory of at least the first three `u32` fields,
-/// and, if those say so, to a whole descriptor that lives for the rest of the process.
-pub unsafe fn validate(
-    desc: *const UpPluginDescriptor,
-    path: Option<&Path>,
-) -> Result<PluginLibrary, LoadError> {
-    let bad = |reason: &str| LoadError::BadDescriptor {
-        path: path.map(Path::to_path_buf).unwrap_or_default(),
-        reason: reason.to_owned(),
-    };
-    if desc.is_null() {
-        return Err(bad("the entry function returned no descriptor"));
-    }
-    if addr_of!((*desc).magic).read_unaligned() != MAGIC {
-        return Err(bad("wrong magic number"));
-    }
-    let found = addr_of!((*desc).abi_version).read_unaligned();
-    if found != ABI_VERSION {
-        return Err(LoadError::AbiMismatch {
-            path: path.map(Path::to_path_buf).unwrap_or_default(),
-            found,
-            expected: ABI_VERSION,
+    // SAFETY: a non-null result points to a static descriptor (checked field by field).
+    let mut lib = unsafe { validate(desc, Some(path)) }?;
+    lib.info.sha256 = Some(opened.sha256);
+    if lib.info.name.replace('-', "_") != id {
+        return Err(LoadError::BadDescriptor {
+            path: path.to_path_buf(),
+            reason: format!(
+                "the plugin calls itself '{}' but the file is named for '{id}'",
+                lib.info.name
+            ),
         });
     }
-    let size = addr_of!((*desc).struct_size).read_unaligned() as usize;
-    if size < std::mem::size_of::<UpPluginDescriptor>() {
-        return Err(bad(&format!("descriptor is {size} bytes, too small")));
-    }
-    let d: &'static UpPluginDescriptor = &*desc;
-    let text = |s: UpStr, what: &str| -> Result<String, LoadError> {
-        s.to_str()
-            .map(str::to_owned)
-            .ok_or_else(|| bad(&format!("{what} is not UTF-8")))
-    };
-    let name = text(d.name, "name")?;
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-    {
-        return Err(bad(&format!(
-            "plugin name {name:?} must be lowercase letters, digits, '-' or '_'"
-        )));
-    }
-    if d.flags & FLAG_THREAD_SAFE == 0 {
-        return Err(bad("the plugin is not marked thread-safe"));
-    }
-    if d.flags & FLAG_PANIC_UNWIND == 0 {
-        return Err(bad(
-            "the plugin was built with panic = \"abort\": a panic would kill the host",
-        ));
-    }
-    if d.create.is_none() || d.destroy.is_none() {
-        return Err(bad("create or destroy is missing"));
-    }
-    let kind = match d.kind {
-        KIND_STORAGE => {
-            let vt = d
-                .storage
-                .as_ref()
-                .ok_or_else(|| bad("no storage function table"))?;
-            check_storage(vt).map_err(&bad)?;
-            PluginKind::Storage
-        }
-        KIND_STAGE => {
-            let vt = d
-                .stage
-                .as_ref()
-                .ok_or_else(|| bad("no stage function table"))?;
-            check_stage(vt).map_err(&bad)?;
-            PluginKind::Stage
-        }
-        other => return Err(bad(&format!("unknown plugin kind {other}"))),
-    };
-    Ok(PluginLibrary {
-        info: PluginInfo {
-            name,
-            version: text(d.version, "version")?,
-            description: text(d.description, "description")?,
-            sdk_version: text(d.sdk_version, "sdk version")?,
-            kind,
-            path: path.map(Path::to_path_buf),
-        },
-        desc: d,
-    })
-}
-
-fn check_storage(vt: &UpStorageVTable) -> Result<(), &'static str> {
-    if (vt.struct_size as usize) < std::mem::size_of::<UpStorageVTable>() {
-        return Err("storage function table too small");
-    }
-    if vt.put.is_none() || vt.get.is_none() || vt.delete.is_none() || vt.exists.is_none() {
-        return Err("storage function table has empty entries");
-    }
-    Ok(())
-}
-
-fn check_stage(vt: &UpStageVTable) -> Result<(), &'static str> {
-    if (vt.struct_size as usize) < std::mem::size_of::<UpStageVTable>() {
-        return Err("stage function table too small");
-    }
-    if vt.needs.is_none() || vt.process.is_none() {
-        return Err("stage function table has empty entries");
-    }
-    Ok(())
+    Ok(lib)
 }
 
 impl PluginLibrary {
@@ -243,15 +140,5 @@ mod tests {
         );
         assert_eq!(library_id(Path::new("notes.txt")), None);
         assert_eq!(library_id(Path::new(&lib("a.b"))), None);
-    }
-
-    #[test]
-    fn null_and_foreign_descriptors_are_refused() {
-        let e = unsafe { validate(std::ptr::null(), None) }.unwrap_err();
-        assert_eq!(e.code(), "bad_descriptor");
-        // Four u32s of zeros: not our magic.
-        let junk = [0u64; 32];
-        let e = unsafe { validate(junk.as_ptr().cast(), None) }.unwrap_err();
-        assert!(e.to_string().contains("magic"), "{e}");
     }
 }

@@ -5,6 +5,10 @@ use std::path::{Path, PathBuf};
 
 use crate::library_id;
 
+/// The directory of private copies under `<data_dir>/plugins` (not searched: hidden, and
+/// subdirectories never are).
+pub const COPY_DIR: &str = ".loaded";
+
 /// Colon-separated (`;` on Windows) extra plugin directories.
 pub const PLUGIN_PATH_ENV: &str = "UPSTAGE_PLUGIN_PATH";
 
@@ -13,6 +17,9 @@ pub const PLUGIN_PATH_ENV: &str = "UPSTAGE_PLUGIN_PATH";
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SearchPath {
     pub dirs: Vec<PathBuf>,
+    /// Where the private copies that processes actually map are kept
+    /// (`<data_dir>/plugins/.loaded`); `None` for a temporary directory per process.
+    pub copy_dir: Option<PathBuf>,
 }
 
 impl SearchPath {
@@ -28,7 +35,10 @@ impl SearchPath {
             seen.push(d.clone());
             fresh
         });
-        SearchPath { dirs }
+        SearchPath {
+            dirs,
+            copy_dir: Some(data_dir.join("plugins").join(COPY_DIR)),
+        }
     }
 
     /// As [`SearchPath::new`] with the environment variable read from the process.

@@ -1,7 +1,5 @@
 //! A stage plugin as a `StageFactory` / `Stage` of the host's registry.
 
-use std::sync::Arc;
-
 use upstage_sdk::abi::{UpNeeds, UpStageVTable, NEEDS_ENCODED, NEEDS_RGBA8};
 use upstage_sdk::plugin::PluginErrorKind;
 use upstage_sdk::{
@@ -11,7 +9,7 @@ use upstage_sdk::{
 use crate::call::checked;
 use crate::instance::Instance;
 use crate::item::{to_rgb, to_rgba, view, Edits};
-use crate::respawn::Live;
+use crate::live::{Failure, Live, Reported};
 use crate::{CallError, LoadError, PluginKind, PluginLibrary};
 
 /// Registers a stage plugin under its own name.
@@ -83,8 +81,46 @@ enum Fail {
     Stage(StageError),
 }
 
+impl Reported for Fail {
+    fn plugin_kind(&self) -> Option<PluginErrorKind> {
+        match self {
+            Fail::Call(e) => Some(e.kind),
+            Fail::Stage(_) => None,
+        }
+    }
+}
+
 impl PluginStage {
-    fn error(&self, inst: &Arc<Instance>, e: CallError) -> StageError {
+    /// Panics this stage has had (each counted once, whatever thread met it).
+    pub fn panics(&self) -> u32 {
+        self.live.panics()
+    }
+
+    /// Calls that met an instance another call had just poisoned, and were retried on its
+    /// successor instead of failing.
+    pub fn retries(&self) -> u32 {
+        self.live.retries()
+    }
+
+    fn fail(&self, f: Failure<Fail>) -> StageError {
+        let name = self.live.name();
+        let (e, note) = match f {
+            Failure::Disabled(why) => {
+                return StageError::new(
+                    ErrorCode::StagePanicked,
+                    format!("plugin stage '{name}' is {why}"),
+                )
+            }
+            Failure::Call {
+                error: Fail::Stage(e),
+                ..
+            } => return e,
+            Failure::Call {
+                error: Fail::Call(e),
+                note,
+                ..
+            } => (e, note),
+        };
         let code = match e.kind {
             PluginErrorKind::Panicked | PluginErrorKind::Poisoned => ErrorCode::StagePanicked,
             PluginErrorKind::Config => ErrorCode::Config,
@@ -92,25 +128,10 @@ impl PluginStage {
             PluginErrorKind::Unsupported => ErrorCode::UnsupportedFormat,
             _ => ErrorCode::StageFailed,
         };
-        let detail = match e.kind {
-            PluginErrorKind::Panicked => self.live.retire(inst).note(),
-            _ => String::new(),
-        };
         StageError::new(
             code,
-            format!(
-                "plugin stage '{}' failed: {}{detail}",
-                self.live.name(),
-                e.message
-            ),
+            format!("plugin stage '{name}' failed: {}{note}", e.message),
         )
-    }
-
-    fn fail(&self, inst: &Arc<Instance>, f: Fail) -> StageError {
-        match f {
-            Fail::Call(e) => self.error(inst, e),
-            Fail::Stage(e) => e,
-        }
     }
 
     fn ask_needs(
@@ -174,35 +195,20 @@ impl Stage for PluginStage {
     }
 
     fn needs(&self, ctx: &ItemContext) -> Needs {
-        let inst = self.live.current();
-        match self.ask_needs(&inst, ctx, &meta_json(ctx)) {
+        let meta = meta_json(ctx);
+        match self.live.run(|inst| self.ask_needs(inst, ctx, &meta)) {
             Ok(n) if n.flags & NEEDS_RGBA8 != 0 => Needs::Pixels(PixelRequest {
                 min_width: n.min_width,
                 min_height: n.min_height,
             }),
-            Ok(_) => Needs::Metadata,
-            // `process` asks again and reports the error against the item.
-            Err(Fail::Call(e)) if e.kind == PluginErrorKind::Panicked => {
-                self.live.retire(&inst);
-                Needs::Metadata
-            }
-            Err(_) => Needs::Metadata,
+            // A failure here (a panic included) is met again and reported by `process`.
+            _ => Needs::Metadata,
         }
     }
 
     fn process(&self, ctx: &mut ItemContext) -> Result<(), StageError> {
-        let inst = self.live.current();
-        match self.process_with(&inst, ctx) {
-            // A panic on another thread retired this instance between lookup and call; the
-            // poisoned instance touched nothing, so the item simply goes to its successor.
-            Err(Fail::Call(e))
-                if e.kind == PluginErrorKind::Poisoned && !self.live.is_current(&inst) =>
-            {
-                let fresh = self.live.current();
-                self.process_with(&fresh, ctx)
-                    .map_err(|f| self.fail(&fresh, f))
-            }
-            r => r.map_err(|f| self.fail(&inst, f)),
-        }
+        self.live
+            .run(|inst| self.process_with(inst, ctx))
+            .map_err(|f| self.fail(f))
     }
 }

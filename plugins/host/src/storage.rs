@@ -2,12 +2,14 @@
 
 use std::io::Read;
 
-use upstage_sdk::abi::{put_mode, UpStorageVTable, UpStr};
+use upstage_sdk::abi::{put_mode, UpChunkSource, UpStorageVTable, UpStr};
 use upstage_sdk::plugin::PluginErrorKind;
-use upstage_storage::{validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored};
+use upstage_storage::{
+    byte_window, validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored,
+};
 
 use crate::call::{checked, vec_sink, ReaderChunks, SliceChunks};
-use crate::instance::Instance;
+use crate::live::{Failure, Live};
 use crate::{CallError, LoadError, PluginKind, PluginLibrary};
 
 /// Bodies are lent to the plugin in pieces of this size, so a backend can stream them on.
@@ -21,9 +23,10 @@ pub struct PutOutcome {
     pub public_url: Option<String>,
 }
 
-/// One instance of a storage plugin.
+/// One configured storage plugin: the instance calls go to, replaced after a panic like a
+/// stage's (see `live`).
 pub struct PluginStorage {
-    inst: Instance,
+    live: Live,
     vt: &'static UpStorageVTable,
     label: String,
 }
@@ -41,15 +44,29 @@ impl PluginStorage {
                 })
             }
         };
-        let inst = Instance::create(lib, config_json)?;
         Ok(PluginStorage {
             label: format!("plugin:{}", lib.info.name),
-            inst,
+            live: Live::create(lib, config_json)?,
             vt,
         })
     }
 
-    fn error(&self, e: CallError) -> StorageError {
+    /// Panics this backend has had.
+    pub fn panics(&self) -> u32 {
+        self.live.panics()
+    }
+
+    fn error(&self, f: Failure<CallError>) -> StorageError {
+        let name = self.live.name();
+        let (e, note) = match f {
+            Failure::Disabled(why) => {
+                return StorageError::new(
+                    StorageErrorKind::Backend,
+                    format!("plugin '{name}' is {why}"),
+                )
+            }
+            Failure::Call { error, note, .. } => (error, note),
+        };
         let kind = match e.kind {
             PluginErrorKind::NotFound => StorageErrorKind::NotFound,
             PluginErrorKind::AlreadyExists => StorageErrorKind::AlreadyExists,
@@ -59,12 +76,7 @@ impl PluginStorage {
         };
         StorageError::new(
             kind,
-            format!(
-                "plugin '{}': {} [{}]",
-                self.inst.name(),
-                e.message,
-                e.kind.as_str()
-            ),
+            format!("plugin '{name}': {} [{}]{note}", e.message, e.kind.as_str()),
         )
     }
 
@@ -72,7 +84,7 @@ impl PluginStorage {
         &self,
         key: &str,
         content_type: &str,
-        source: &upstage_sdk::abi::UpChunkSource,
+        source: &UpChunkSource,
         mode: PutMode,
     ) -> Result<PutOutcome, StorageError> {
         validate_key(key)?;
@@ -82,20 +94,25 @@ impl PluginStorage {
             PutMode::Overwrite => put_mode::OVERWRITE,
         };
         let (mut id, mut url) = (Vec::new(), Vec::new());
-        let (id_sink, url_sink) = (vec_sink(&mut id), vec_sink(&mut url));
-        checked(|err| unsafe {
-            put(
-                self.inst.raw(),
-                UpStr::new(key),
-                UpStr::new(content_type),
-                source,
-                mode,
-                &id_sink,
-                &url_sink,
-                err,
-            )
-        })
-        .map_err(|e| self.error(e))?;
+        self.live
+            .run(|inst| {
+                id.clear();
+                url.clear();
+                let (id_sink, url_sink) = (vec_sink(&mut id), vec_sink(&mut url));
+                checked(|err| unsafe {
+                    put(
+                        inst.raw(),
+                        UpStr::new(key),
+                        UpStr::new(content_type),
+                        source,
+                        mode,
+                        &id_sink,
+                        &url_sink,
+                        err,
+                    )
+                })
+            })
+            .map_err(|f| self.error(f))?;
         let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
         Ok(PutOutcome {
             id: text(id),
@@ -164,25 +181,67 @@ impl Storage for PluginStorage {
         validate_key(key)?;
         let get = self.vt.get.ok_or_else(|| missing("get"))?;
         let mut out = Vec::new();
-        let sink = vec_sink(&mut out);
-        checked(|err| unsafe { get(self.inst.raw(), UpStr::new(key), &sink, err) })
-            .map_err(|e| self.error(e))?;
+        self.live
+            .run(|inst| {
+                out.clear();
+                let sink = vec_sink(&mut out);
+                checked(|err| unsafe { get(inst.raw(), UpStr::new(key), &sink, err) })
+            })
+            .map_err(|f| self.error(f))?;
         Ok(out)
+    }
+
+    /// Through the plugin's `get_range`; a plugin built before it existed is read whole.
+    fn get_range(&self, key: &str, offset: u64, len: u64) -> Result<Vec<u8>, StorageError> {
+        validate_key(key)?;
+        let Some(get_range) = self.vt.get_range else {
+            return Ok(byte_window(self.get(key)?, offset, len));
+        };
+        let mut out = Vec::new();
+        self.live
+            .run(|inst| {
+                out.clear();
+                let sink = vec_sink(&mut out);
+                checked(|err| unsafe {
+                    get_range(inst.raw(), UpStr::new(key), offset, len, &sink, err)
+                })
+            })
+            .map_err(|f| self.error(f))?;
+        // A plugin that writes more than asked does not get to send it.
+        out.truncate(usize::try_from(len).unwrap_or(usize::MAX));
+        Ok(out)
+    }
+
+    /// Through the plugin's `stat`; a plugin built before it existed is read whole.
+    fn size(&self, key: &str) -> Result<u64, StorageError> {
+        validate_key(key)?;
+        let Some(stat) = self.vt.stat else {
+            return Ok(self.get(key)?.len() as u64);
+        };
+        let mut size = 0u64;
+        self.live
+            .run(|inst| checked(|err| unsafe { stat(inst.raw(), UpStr::new(key), &mut size, err) }))
+            .map_err(|f| self.error(f))?;
+        Ok(size)
     }
 
     fn delete(&self, key: &str) -> Result<(), StorageError> {
         validate_key(key)?;
         let delete = self.vt.delete.ok_or_else(|| missing("delete"))?;
-        checked(|err| unsafe { delete(self.inst.raw(), UpStr::new(key), err) })
-            .map_err(|e| self.error(e))
+        self.live
+            .run(|inst| checked(|err| unsafe { delete(inst.raw(), UpStr::new(key), err) }))
+            .map_err(|f| self.error(f))
     }
 
     fn exists(&self, key: &str) -> Result<bool, StorageError> {
         validate_key(key)?;
         let exists = self.vt.exists.ok_or_else(|| missing("exists"))?;
         let mut found = 0u8;
-        checked(|err| unsafe { exists(self.inst.raw(), UpStr::new(key), &mut found, err) })
-            .map_err(|e| self.error(e))?;
+        self.live
+            .run(|inst| {
+                checked(|err| unsafe { exists(inst.raw(), UpStr::new(key), &mut found, err) })
+            })
+            .map_err(|f| self.error(f))?;
         Ok(found != 0)
     }
 }

@@ -13,24 +13,23 @@ use upstage_plugin_host::{
 fn allow(names: &[&str]) -> AllowList {
     names
         .iter()
-        .map(|n| {
-            (
-                (*n).to_owned(),
-                AllowEntry {
-                    enabled: true,
-                    config_json: "null".into(),
-                },
-            )
-        })
+        .map(|n| ((*n).to_owned(), AllowEntry::enabled("null")))
         .collect::<BTreeMap<_, _>>()
 }
 
 #[test]
 fn example_plugins_load_with_their_descriptors() {
     let cas = load_library(&dylibs::example("cas_store")).unwrap();
-    assert_eq!(cas.info.name, "cas-store");
+    assert_eq!(cas.info.name, "cas-store", "[lib] name, with dashes");
     assert_eq!(cas.info.kind, PluginKind::Storage);
     assert_eq!(cas.info.version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(cas.info.sdk_version, env!("CARGO_PKG_VERSION"));
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    assert_eq!(cas.info.build_profile, profile);
     assert!(cas.info.description.contains("sha256"));
     let wm = load_library(&dylibs::example("watermark")).unwrap();
     assert_eq!(
@@ -194,4 +193,56 @@ fn plugins_linked_statically_are_checked_like_loaded_ones() {
     let f = upstage_plugin_host::PluginStageFactory::new(wm, "null".into()).unwrap();
     assert!(f.instance("{\"scale\": 0}").is_err());
     assert!(f.instance("null").is_ok());
+}
+
+/// The file users install is never what a process maps: a private copy named by content is. So
+/// overwriting the file in place (as `cp` does) leaves a loaded plugin working, and loading
+/// the file again (a restart) picks up the new content.
+#[test]
+fn a_loaded_plugin_survives_its_file_being_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let plugins = dir.path().join("plugins");
+    let file = dylibs::install(&plugins, &["watermark"]).remove(0);
+    let search = SearchPath::new(&[], None, dir.path());
+    let copies = search.copy_dir.clone().unwrap();
+    assert_eq!(copies, plugins.join(".loaded"));
+    let c = Catalog::scan(&search, &allow(&["watermark"]), ScanMode::Enabled);
+    let lib = c.loaded().next().unwrap().clone();
+    let sha = lib.info.sha256.clone().unwrap();
+    let copy = copies.join(format!("{sha}{}", std::env::consts::DLL_SUFFIX));
+    assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&file).unwrap());
+    let stage = upstage_plugin_host::PluginStageFactory::new(lib, "null".into())
+        .unwrap()
+        .instance("null")
+        .unwrap();
+
+    // Another build of the same plugin, written over the file in place.
+    let mut rebuilt = std::fs::read(&file).unwrap();
+    let (old, new) = (
+        &b"Text watermark in a corner"[..],
+        &b"Text watermark in a CORNER"[..],
+    );
+    let at = rebuilt.windows(old.len()).position(|w| w == old).unwrap();
+    rebuilt[at..at + old.len()].copy_from_slice(new);
+    std::fs::write(&file, &rebuilt).unwrap();
+
+    use upstage_sdk::Stage;
+    let mut ctx = upstage_sdk::ItemContext::new(
+        "a.png".into(),
+        upstage_sdk::Format::Png,
+        Default::default(),
+        vec![],
+    );
+    ctx.meta.stored_width = 300;
+    ctx.meta.stored_height = 100;
+    let black = vec![0; 300 * 100 * 3];
+    ctx.pixels = upstage_sdk::Raster::new(300, 100, upstage_sdk::PixelLayout::Rgb8, black);
+    stage.process(&mut ctx).unwrap();
+    assert!(ctx.outputs.main.is_some(), "the loaded copy still runs");
+
+    let again = Catalog::scan(&search, &allow(&["watermark"]), ScanMode::Enabled);
+    let info = &again.loaded().next().unwrap().info;
+    assert!(info.description.contains("CORNER"), "{info:?}");
+    assert_ne!(info.sha256.as_deref(), Some(sha.as_str()));
+    assert!(copy.is_file(), "the first copy is never rewritten");
 }

@@ -1,10 +1,11 @@
-//! Stage plugins loaded as real libraries: the watermark's pixels, needs and errors, panics.
+//! Stage plugins loaded as real libraries: the watermark's pixels and needs, errors, typed
+//! configuration. Panics (`panics.rs`) and logging (`logging.rs`) have their own files.
 
 #[path = "support/dylibs.rs"]
 mod dylibs;
 
 use rayon::prelude::*;
-use upstage_plugin_host::{load_library, PluginStage, PluginStageFactory, MAX_RESPAWNS};
+use upstage_plugin_host::{load_library, PluginStage, PluginStageFactory};
 use upstage_sdk::{
     ErrorCode, Format, ItemContext, Needs, PixelLayout, PixelRequest, Raster, Stage, UploadOptions,
 };
@@ -131,10 +132,11 @@ fn sixty_four_images_in_parallel_through_one_instance() {
 }
 
 #[test]
-fn stage_errors_and_panics_fail_the_item_and_replace_the_instance() {
+fn a_stage_error_fails_its_item_only() {
     let s = stage("misbehave", "{}");
     let mut ok = item("fine.png", 4, 4, 0, PixelLayout::Rgb8);
     s.process(&mut ok).unwrap();
+    assert_eq!(ok.meta.title.as_deref(), Some(misbehave::CHECKED));
 
     let mut bad = item("please-fail.png", 4, 4, 0, PixelLayout::Rgb8);
     let e = s.process(&mut bad).unwrap_err();
@@ -144,56 +146,40 @@ fn stage_errors_and_panics_fail_the_item_and_replace_the_instance() {
             .contains("deliberate failure on please-fail.png (2 bytes)"),
         "{e}"
     );
-    s.process(&mut ok).unwrap();
-
-    let mut boom = item("panic.png", 4, 4, 0, PixelLayout::Rgb8);
-    let e = s.process(&mut boom).unwrap_err();
-    assert_eq!(e.code, ErrorCode::StagePanicked);
-    assert!(e.message.contains("deliberate panic on panic.png"), "{e}");
-    assert!(e.message.contains("replaced by a fresh one"), "{e}");
-    assert!(
-        boom.pixels.is_some(),
-        "the lent pixels come back even after a panic"
-    );
-    // The poisoned instance is retired: the next item runs on a fresh one.
-    s.process(&mut ok).unwrap();
-
-    // A plugin that panics on everything is not recreated forever.
-    for _ in 1..MAX_RESPAWNS {
-        let mut boom = item("panic.png", 4, 4, 0, PixelLayout::Rgb8);
-        assert_eq!(
-            s.process(&mut boom).unwrap_err().code,
-            ErrorCode::StagePanicked
-        );
-    }
-    let mut boom = item("panic.png", 4, 4, 0, PixelLayout::Rgb8);
-    let e = s.process(&mut boom).unwrap_err();
-    assert!(e.message.contains("disabled until restart"), "{e}");
-    let e = s.process(&mut ok).unwrap_err();
-    assert_eq!(e.code, ErrorCode::StagePanicked);
-    assert!(e.message.contains("disabled after an earlier panic"), "{e}");
-
-    // Other instances of the same plugin are unaffected.
-    let fresh = stage("misbehave", "{}");
-    fresh.process(&mut ok).unwrap();
-    // A panic inside `needs` is also contained (reported by `process`).
-    let mut needs_panic = item("needs-panic.png", 4, 4, 0, PixelLayout::Rgb8);
-    assert_eq!(fresh.needs(&needs_panic), Needs::Metadata);
-    assert_eq!(
-        fresh.process(&mut needs_panic).unwrap_err().code,
-        ErrorCode::StagePanicked
-    );
+    assert_eq!(bad.meta.title, None, "nothing of a failed call is applied");
+    let mut again = item("fine-again.png", 4, 4, 0, PixelLayout::Rgb8);
+    s.process(&mut again).unwrap();
+    assert_eq!(s.panics(), 0);
 }
 
+/// Configuration is the plugin's own typed struct: errors name the key, say `config` once.
 #[test]
-fn a_refused_configuration_is_a_config_error() {
+fn configuration_errors_name_the_key_once() {
     let lib = load_library(&dylibs::example("misbehave")).unwrap();
     let f = PluginStageFactory::new(lib, "null".into()).unwrap();
-    let e = upstage_sdk::StageFactory::create(&f, &serde_json::json!({"refuse": true}))
-        .err()
-        .unwrap();
-    assert_eq!(e.code, ErrorCode::Config);
-    assert!(e.message.contains("refusing to start"), "{e}");
+    let cases = [
+        (serde_json::json!({"refuse": true}), "refusing to start"),
+        (
+            serde_json::json!({"level": "abc"}),
+            "level: invalid type: string \"abc\"",
+        ),
+        (serde_json::json!({"colour": 1}), "unknown field `colour`"),
+    ];
+    for (config, want) in cases {
+        let e = upstage_sdk::StageFactory::create(&f, &config)
+            .err()
+            .unwrap();
+        assert_eq!(e.code, ErrorCode::Config);
+        assert!(e.message.contains(want), "{config}: {e}");
+        let text = e.to_string();
+        assert_eq!(text.matches("[config]").count(), 1, "{text}");
+        assert!(
+            text.contains("plugin 'misbehave' could not start"),
+            "{text}"
+        );
+    }
+    // Nothing configured at all: the plugin's defaults.
+    assert!(upstage_sdk::StageFactory::create(&f, &serde_json::Value::Null).is_ok());
 }
 
 /// Cost of one pass-through plugin stage call (needs + process, metadata JSON, error slot).

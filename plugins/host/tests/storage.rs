@@ -49,6 +49,21 @@ fn put_get_exists_delete_round_trip() {
 
     assert_eq!(s.get(key).unwrap(), body);
     assert!(s.exists(key).unwrap());
+    // Sizes and ranges come from the plugin's own `stat` and seeking `get_range`.
+    assert_eq!(s.size(key).unwrap(), body.len() as u64);
+    for (offset, len) in [(0, 10), (699_990, 100), (12_345, 300_000), (700_000, 5)] {
+        let end = (offset + len).min(body.len());
+        let start = offset.min(body.len());
+        assert_eq!(
+            s.get_range(key, offset as u64, len as u64).unwrap(),
+            &body[start..end],
+            "{offset}+{len}"
+        );
+    }
+    assert_eq!(
+        s.size("nope.bin").unwrap_err().kind,
+        StorageErrorKind::NotFound
+    );
     let again = s
         .put(key, "image/jpeg", b"other", PutMode::CreateNew)
         .unwrap_err();

@@ -8,6 +8,7 @@ mod key_check;
 pub mod options;
 pub(crate) mod params;
 mod record;
+mod request_id;
 mod respond;
 mod response;
 mod spool;
@@ -70,6 +71,7 @@ pub fn routes() -> Router<Shared> {
         // Bodies are bounded while they stream (`params`): the file by the upload limit, text
         // fields by a budget. axum's 2 MB default would refuse ordinary photos.
         .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn(request_id::scope))
 }
 
 async fn openapi() -> impl axum::response::IntoResponse {

@@ -9,6 +9,12 @@ use tower_http::services::ServeFile;
 
 use crate::state::Shared;
 
+mod range;
+
+/// Remote objects are sent in pieces of this size, each read with one `get_range`, so memory
+/// per download stays bounded whatever the object's size.
+const PIECE: u64 = 1 << 20;
+
 pub async fn serve(
     State(state): State<Shared>,
     Path(path): Path<String>,
@@ -75,8 +81,9 @@ async fn serve_path(file: &std::path::Path, mime: &mime::Mime, req: Request) -> 
     Some(with_etag(resp, &etag))
 }
 
-/// An object in a remote backend, fetched whole (objects are bounded by the upload limits).
-/// Names never change content, so a hash of the key and size is a strong validator.
+/// An object in a remote backend (object storage, a plugin): its size first, then only the
+/// bytes asked for (`Range` gets 206), streamed piece by piece as the client takes them. Names
+/// never change content, so a hash of the key and size is a strong validator.
 async fn serve_object(
     state: &Shared,
     key: String,
@@ -85,11 +92,11 @@ async fn serve_object(
 ) -> Result<Response, StatusCode> {
     let storage = state.storage.clone();
     let k = key.clone();
-    let bytes = tokio::task::spawn_blocking(move || storage.get(&k))
+    let size = tokio::task::spawn_blocking(move || storage.size(&k))
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
-    let bytes = match bytes {
-        Ok(b) => b,
+    let size = match size {
+        Ok(n) => n,
         Err(e) if e.kind == upstage_storage::StorageErrorKind::NotFound => {
             return Err(StatusCode::NOT_FOUND)
         }
@@ -98,26 +105,94 @@ async fn serve_object(
             return Err(StatusCode::BAD_GATEWAY);
         }
     };
-    let etag = object_etag(&key, bytes.len());
+    let etag = object_etag(&key, size);
     if not_modified(&req, &etag) {
         return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &etag));
     }
-    let len = bytes.len();
+    let h = req.headers();
+    // `If-Range` with another validator: the client's part is stale, so it gets everything.
+    let range_applies = h
+        .get(header::IF_RANGE)
+        .is_none_or(|v| v.to_str().is_ok_and(|v| v == etag));
+    let asked = h.get(header::RANGE).and_then(|v| v.to_str().ok());
+    let wanted = if range_applies {
+        range::parse(asked, size)
+    } else {
+        range::Wanted::Whole
+    };
+    let (status, start, len) = match wanted {
+        range::Wanted::Whole => (StatusCode::OK, 0, size),
+        range::Wanted::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
+        range::Wanted::Unsatisfiable => {
+            let mut resp = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                resp.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return Ok(with_etag(resp, &etag));
+        }
+    };
     let body = if req.method() == axum::http::Method::HEAD {
         axum::body::Body::empty()
     } else {
-        axum::body::Body::from(bytes)
+        pieces(state.storage.clone(), key, start, len)
     };
     let mut resp = Response::new(body);
+    *resp.status_mut() = status;
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(mime.as_ref()) {
         h.insert(header::CONTENT_TYPE, v);
     }
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if status == StatusCode::PARTIAL_CONTENT {
+        let r = format!("bytes {start}-{}/{size}", start + len - 1);
+        if let Ok(v) = HeaderValue::from_str(&r) {
+            h.insert(header::CONTENT_RANGE, v);
+        }
+    }
     Ok(with_etag(resp, &etag))
 }
 
-fn object_etag(key: &str, len: usize) -> String {
+/// Bytes `start..start + len` of `key`, read one piece at a time off the async workers.
+fn pieces(
+    storage: std::sync::Arc<dyn upstage_storage::Storage>,
+    key: String,
+    start: u64,
+    len: u64,
+) -> axum::body::Body {
+    let stream = futures_util::stream::try_unfold((start, len), move |(at, left)| {
+        let (storage, key) = (storage.clone(), key.clone());
+        async move {
+            if left == 0 {
+                return Ok(None);
+            }
+            let n = left.min(PIECE);
+            let k = key.clone();
+            let read = tokio::task::spawn_blocking(move || storage.get_range(&k, at, n))
+                .await
+                .map_err(std::io::Error::other)?;
+            let mut bytes = match read {
+                // Shorter than its size said: stop rather than loop or send less than promised.
+                Ok(b) if b.is_empty() => Err(format!("{key} ended at byte {at}")),
+                Ok(b) => Ok(b),
+                Err(e) => Err(format!("reading {key} at byte {at}: {e}")),
+            }
+            .map_err(|why| {
+                tracing::warn!("{why}");
+                std::io::Error::other(why)
+            })?;
+            bytes.truncate(usize::try_from(left).unwrap_or(usize::MAX));
+            let got = bytes.len() as u64;
+            Ok::<_, std::io::Error>(Some((
+                axum::body::Bytes::from(bytes),
+                (at + got, left - got),
+            )))
+        }
+    });
+    axum::body::Body::from_stream(stream)
+}
+
+fn object_etag(key: &str, len: u64) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     key.hash(&mut h);

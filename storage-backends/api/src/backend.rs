@@ -80,6 +80,17 @@ pub trait Storage: Send + Sync {
         mode: PutMode,
     ) -> Result<Stored, StorageError>;
     fn get(&self, key: &str) -> Result<Vec<u8>, StorageError>;
+    /// At most `len` bytes of the object from byte `offset` (fewer at its end, none past it), so
+    /// a server can answer range requests and stream large objects piece by piece. The default
+    /// reads the whole object: backends that can seek override it.
+    fn get_range(&self, key: &str, offset: u64, len: u64) -> Result<Vec<u8>, StorageError> {
+        Ok(byte_window(self.get(key)?, offset, len))
+    }
+    /// The object's size in bytes (`NotFound` when absent). The default reads the object:
+    /// backends that know sizes override it.
+    fn size(&self, key: &str) -> Result<u64, StorageError> {
+        self.get(key).map(|b| b.len() as u64)
+    }
     fn delete(&self, key: &str) -> Result<(), StorageError>;
     fn exists(&self, key: &str) -> Result<bool, StorageError>;
     /// The file behind a key when the backend is a local filesystem, so a server can hand it to
@@ -116,6 +127,18 @@ pub trait Storage: Send + Sync {
     }
 }
 
+/// Bytes `[offset, offset + len)` of a whole object, clamped to its end: how a backend that
+/// cannot seek answers `get_range`.
+pub fn byte_window(mut bytes: Vec<u8>, offset: u64, len: u64) -> Vec<u8> {
+    let start = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    let end = start.saturating_add(usize::try_from(len).unwrap_or(usize::MAX));
+    bytes.truncate(end.min(bytes.len()));
+    bytes.drain(..start);
+    bytes
+}
+
 /// Keys are relative, `/`-separated, with no empty, `.` or `..` segment and no backslash or NUL,
 /// so no backend can be tricked into writing outside its root.
 pub fn validate_key(key: &str) -> Result<(), StorageError> {
@@ -137,6 +160,24 @@ pub fn validate_key(key: &str) -> Result<(), StorageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_clamp_to_the_object() {
+        let b: Vec<u8> = (0..10).collect();
+        for (offset, len, want) in [
+            (0, 3, 0..3),
+            (8, 5, 8..10),
+            (10, 1, 10..10),
+            (99, 1, 10..10),
+            (2, u64::MAX, 2..10),
+        ] {
+            assert_eq!(
+                byte_window(b.clone(), offset, len),
+                b[want],
+                "{offset}+{len}"
+            );
+        }
+    }
 
     #[test]
     fn keys_cannot_escape() {

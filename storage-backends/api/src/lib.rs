@@ -8,7 +8,8 @@ mod journal;
 mod naming;
 
 pub use backend::{
-    validate_key, ListedObject, PutMode, Storage, StorageError, StorageErrorKind, Stored,
+    byte_window, validate_key, ListedObject, PutMode, Storage, StorageError, StorageErrorKind,
+    Stored,
 };
 pub use item::{store_item, store_item_journaled, StoreOptions, StoredFile, StoredItem};
 pub use journal::{KeyJournal, NoJournal};

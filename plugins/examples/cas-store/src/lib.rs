@@ -9,17 +9,20 @@
 //! objects are then reported as served from `<public_base_url>/ab/cd/<sha256>`).
 
 use std::fs::{self, File};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use upstage_sdk::plugin::{Body, PluginError, PluginErrorKind, PutMode, PutResult, StorageBackend};
+use upstage_sdk::plugin::{
+    Body, Logger, PluginError, PluginErrorKind, PutMode, PutResult, StorageBackend,
+};
 
+/// `[plugins.cas-store.config]`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Config {
+pub struct Config {
     root: PathBuf,
     #[serde(default)]
     public_base_url: Option<String>,
@@ -76,6 +79,11 @@ impl CasStore {
             .ok_or_else(|| {
                 PluginError::new(PluginErrorKind::Backend, format!("corrupt ref for {key:?}"))
             })
+    }
+
+    fn open_blob(&self, key: &str) -> Result<File, PluginError> {
+        let hex = self.digest_of(key)?;
+        File::open(self.root.join(object_path(&hex))).map_err(PluginError::io)
     }
 
     /// Stream the body to a temp file while hashing it, then move it to its content address.
@@ -135,20 +143,18 @@ impl CasStore {
 }
 
 impl StorageBackend for CasStore {
-    fn new(config: &str) -> Result<Self, PluginError> {
-        let cfg: Config = serde_json::from_str(config).map_err(|e| {
-            PluginError::config(format!(
-                "expected {{ root = \"/path\", public_base_url = \"…\" (optional) }}: {e}"
-            ))
-        })?;
+    type Config = Config;
+
+    fn new(cfg: Config, log: Logger) -> Result<Self, PluginError> {
         for sub in ["objects", "refs", "tmp"] {
             fs::create_dir_all(cfg.root.join(sub)).map_err(|e| {
                 PluginError::config(format!(
-                    "cannot create {}: {e}",
+                    "root: cannot create {}: {e}",
                     cfg.root.join(sub).display()
                 ))
             })?;
         }
+        log.info(format_args!("storing under {}", cfg.root.display()));
         Ok(CasStore {
             root: cfg.root,
             public_base_url: cfg
@@ -190,16 +196,26 @@ impl StorageBackend for CasStore {
     }
 
     fn get(&self, key: &str, out: &mut dyn Write) -> Result<(), PluginError> {
-        let hex = self.digest_of(key)?;
-        let mut f = File::open(self.root.join(object_path(&hex))).map_err(PluginError::io)?;
-        let mut buf = vec![0; 256 * 1024];
-        loop {
-            let n = f.read(&mut buf).map_err(PluginError::io)?;
-            if n == 0 {
-                return Ok(());
-            }
-            out.write_all(&buf[..n]).map_err(PluginError::io)?;
-        }
+        self.get_range(key, 0, u64::MAX, out)
+    }
+
+    /// Blobs are plain files: seek to the range instead of reading what comes before it.
+    fn get_range(
+        &self,
+        key: &str,
+        offset: u64,
+        len: u64,
+        out: &mut dyn Write,
+    ) -> Result<(), PluginError> {
+        let mut f = self.open_blob(key)?;
+        f.seek(SeekFrom::Start(offset)).map_err(PluginError::io)?;
+        io::copy(&mut f.take(len), out).map_err(PluginError::io)?;
+        Ok(())
+    }
+
+    fn size(&self, key: &str) -> Result<u64, PluginError> {
+        let f = self.open_blob(key)?;
+        Ok(f.metadata().map_err(PluginError::io)?.len())
     }
 
     /// Removes the reference; the blob stays (other keys may share it).
@@ -216,7 +232,5 @@ impl StorageBackend for CasStore {
 
 upstage_sdk::export_storage_plugin!(
     CasStore,
-    id = cas_store,
-    name = "cas-store",
     description = "Content-addressed directory store (sha256 fan-out, deduplicated)"
 );

@@ -34,22 +34,22 @@ impl Default for Options {
 }
 
 impl Options {
-    /// From the stage's JSON configuration (`null` = defaults).
+    /// From the stage's JSON configuration (`null` = defaults), as the host hands it over.
     pub fn from_json(config: &str) -> Result<Options, String> {
-        let v: serde_json::Value =
-            serde_json::from_str(config).map_err(|e| format!("configuration is not JSON: {e}"))?;
-        let opts: Options = if v.is_null() {
-            Options::default()
-        } else {
-            serde_json::from_value(v).map_err(|e| format!("watermark configuration: {e}"))?
-        };
-        if opts.text.is_empty() || !opts.text.is_ascii() {
-            return Err("watermark text must be non-empty ASCII".into());
+        upstage_sdk::plugin::parse_config::<Options>(config)
+            .map_err(|e| e.message)?
+            .validate()
+    }
+
+    /// What serde cannot check: the text is drawable and the scale sane.
+    pub fn validate(self) -> Result<Options, String> {
+        if self.text.is_empty() || !self.text.is_ascii() {
+            return Err("text: must be non-empty ASCII".into());
         }
-        if !(1..=64).contains(&opts.scale) {
-            return Err("watermark scale must be 1..=64".into());
+        if !(1..=64).contains(&self.scale) {
+            return Err("scale: must be 1..=64".into());
         }
-        Ok(opts)
+        Ok(self)
     }
 }
 

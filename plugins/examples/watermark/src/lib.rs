@@ -12,7 +12,7 @@ mod draw;
 
 pub use draw::{draw, text_box, Corner, Options};
 
-use upstage_sdk::plugin::{Item, ItemNeeds, PluginError, Stage};
+use upstage_sdk::plugin::{Item, ItemNeeds, Logger, PluginError, Stage};
 use upstage_sdk::{MediaKind, PixelRequest};
 
 pub struct Watermark {
@@ -20,8 +20,10 @@ pub struct Watermark {
 }
 
 impl Stage for Watermark {
-    fn new(config: &str) -> Result<Self, PluginError> {
-        let opts = Options::from_json(config).map_err(PluginError::config)?;
+    type Config = Options;
+
+    fn new(opts: Options, _log: Logger) -> Result<Self, PluginError> {
+        let opts = opts.validate().map_err(PluginError::config)?;
         Ok(Watermark { opts })
     }
 
@@ -47,7 +49,5 @@ impl Stage for Watermark {
 
 upstage_sdk::export_stage_plugin!(
     Watermark,
-    id = watermark,
-    name = "watermark",
     description = "Text watermark in a corner (bitmap font), stored in the main file"
 );

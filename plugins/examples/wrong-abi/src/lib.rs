@@ -17,6 +17,8 @@ static DESCRIPTOR: UpPluginDescriptor = UpPluginDescriptor {
     destroy: None,
     storage: std::ptr::null(),
     stage: std::ptr::null(),
+    build_profile: UpStr::EMPTY,
+    create_with_host: None,
 };
 
 /// # Safety

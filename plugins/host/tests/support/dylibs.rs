@@ -9,11 +9,12 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// (package, library name) of every example plugin.
-pub const EXAMPLES: [(&str, &str); 4] = [
+pub const EXAMPLES: [(&str, &str); 5] = [
     ("upstage-example-cas-store", "cas_store"),
     ("upstage-example-watermark", "watermark"),
     ("upstage-example-misbehave", "misbehave"),
     ("upstage-example-wrong-abi", "wrong_abi"),
+    ("upstage-example-abi-v1", "abi_v1"),
 ];
 
 /// `<target>/<profile>`: the test executable lives in its `deps/`.

@@ -1,6 +1,6 @@
 use std::ffi::c_void;
 
-use super::{UpByteSink, UpChunkSource, UpErrorSlot, UpItem, UpNeeds, UpStr};
+use super::{UpByteSink, UpChunkSource, UpErrorSlot, UpHost, UpItem, UpNeeds, UpStr};
 
 /// `b"UPPL"` little-endian: tells a plugin descriptor from random memory.
 pub const MAGIC: u32 = u32::from_le_bytes(*b"UPPL");
@@ -24,9 +24,23 @@ pub type CreateFn = unsafe extern "C" fn(
     out_instance: *mut *mut c_void,
     err: *const UpErrorSlot,
 ) -> i32;
+/// `create` with the host's services (`host` is valid for the life of the process).
+pub type CreateWithHostFn = unsafe extern "C" fn(
+    config: UpStr,
+    host: *const UpHost,
+    out_instance: *mut *mut c_void,
+    err: *const UpErrorSlot,
+) -> i32;
 pub type DestroyFn = unsafe extern "C" fn(instance: *mut c_void);
 
-/// What a library is. Static, immutable, valid for the life of the process. Append-only.
+/// The size of the descriptor as ABI 1 first shipped it (up to and including `stage`). A
+/// plugin built then says so in `struct_size`; the host reads the fields after it as absent.
+pub const DESCRIPTOR_V1_SIZE: usize = std::mem::offset_of!(UpPluginDescriptor, build_profile);
+/// The size of the storage function table as ABI 1 first shipped it (`put` … `exists`).
+pub const STORAGE_VTABLE_V1_SIZE: usize = std::mem::offset_of!(UpStorageVTable, get_range);
+
+/// What a library is. Static, immutable, valid for the life of the process. Append-only: a
+/// reader uses only the fields that fit in `struct_size` and treats the rest as zero (absent).
 #[repr(C)]
 pub struct UpPluginDescriptor {
     pub magic: u32,
@@ -48,6 +62,11 @@ pub struct UpPluginDescriptor {
     pub storage: *const UpStorageVTable,
     /// Non-null exactly when `kind == KIND_STAGE`.
     pub stage: *const UpStageVTable,
+    // ---- appended after the first ABI 1 release; absent (zero) in older plugins ----
+    /// `"debug"` or `"release"`: how the plugin was built (diagnostics only).
+    pub build_profile: UpStr,
+    /// Preferred over `create` when present: also receives the host's services (logging).
+    pub create_with_host: Option<CreateWithHostFn>,
 }
 
 // The descriptor is immutable static data; the raw pointers point to more immutable statics.
@@ -93,6 +112,28 @@ pub struct UpStorageVTable {
             err: *const UpErrorSlot,
         ) -> i32,
     >,
+    // ---- appended after the first ABI 1 release; absent (zero) in older plugins ----
+    /// At most `len` bytes of the object from byte `offset` into `out` (fewer at its end, none
+    /// when `offset` is past it); `NOT_FOUND` when absent.
+    pub get_range: Option<
+        unsafe extern "C" fn(
+            instance: *mut c_void,
+            key: UpStr,
+            offset: u64,
+            len: u64,
+            out: *const UpByteSink,
+            err: *const UpErrorSlot,
+        ) -> i32,
+    >,
+    /// The object's size in bytes into `*size_out`; `NOT_FOUND` when absent.
+    pub stat: Option<
+        unsafe extern "C" fn(
+            instance: *mut c_void,
+            key: UpStr,
+            size_out: *mut u64,
+            err: *const UpErrorSlot,
+        ) -> i32,
+    >,
 }
 
 /// Stage calls.
@@ -117,4 +158,19 @@ pub struct UpStageVTable {
             err: *const UpErrorSlot,
         ) -> i32,
     >,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sizes of what ABI 1 first shipped, on 64-bit targets: a change here breaks every
+    /// plugin built before it.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn first_release_sizes_are_frozen() {
+        assert_eq!(DESCRIPTOR_V1_SIZE, 120);
+        assert_eq!(STORAGE_VTABLE_V1_SIZE, 40);
+        assert!(std::mem::size_of::<UpPluginDescriptor>() > DESCRIPTOR_V1_SIZE);
+    }
 }

@@ -9,16 +9,20 @@
 //! - whoever allocates frees: results are written into host-owned sinks, errors into a host-owned
 //!   slot; the plugin frees only its own instances (`destroy`);
 //! - every call returns a status (`status::OK` or an error code);
-//! - libraries are never unloaded.
+//! - libraries are never unloaded; the host loads a private copy of each file, so the file can
+//!   be replaced while a process runs.
 
 mod descriptor;
+mod host;
 mod item;
 mod types;
 
 pub use descriptor::{
-    CreateFn, DestroyFn, EntryFn, UpPluginDescriptor, UpStageVTable, UpStorageVTable, ABI_VERSION,
-    FLAG_PANIC_UNWIND, FLAG_THREAD_SAFE, KIND_STAGE, KIND_STORAGE, MAGIC,
+    CreateFn, CreateWithHostFn, DestroyFn, EntryFn, UpPluginDescriptor, UpStageVTable,
+    UpStorageVTable, ABI_VERSION, DESCRIPTOR_V1_SIZE, FLAG_PANIC_UNWIND, FLAG_THREAD_SAFE,
+    KIND_STAGE, KIND_STORAGE, MAGIC, STORAGE_VTABLE_V1_SIZE,
 };
+pub use host::{log_level, UpHost};
 pub use item::{
     format_code, format_from_code, output_kind_code, UpItem, UpItemHost, UpNeeds, UpOutputView,
     NEEDS_ENCODED, NEEDS_RGBA8, OUTPUT_KINDS,

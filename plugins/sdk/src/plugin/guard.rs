@@ -4,8 +4,8 @@ use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{PluginError, PluginErrorKind};
-use crate::abi::{status, UpErrorSlot, UpStr};
+use super::{Logger, PluginError, PluginErrorKind};
+use crate::abi::{status, UpErrorSlot, UpHost, UpStr};
 
 /// What `create` hands the host: the author's value plus the poison flag.
 pub(crate) struct Instance<T> {
@@ -65,15 +65,16 @@ pub(crate) unsafe fn call<T>(
     }
 }
 
-/// Build an instance from its config text.
+/// Build an instance from its config text (`host` null when the host offers no services).
 ///
 /// # Safety
-/// Pointers as the ABI documents for `create`.
+/// Pointers as the ABI documents for `create_with_host`.
 pub(crate) unsafe fn create<T>(
     config: UpStr,
+    host: *const UpHost,
     out: *mut *mut c_void,
     err: *const UpErrorSlot,
-    new: fn(&str) -> Result<T, PluginError>,
+    new: fn(&str, Logger) -> Result<T, PluginError>,
 ) -> i32 {
     if out.is_null() {
         return report(err, status::INVALID_ARGUMENT, "null output pointer");
@@ -81,7 +82,8 @@ pub(crate) unsafe fn create<T>(
     let Some(text) = config.to_str() else {
         return report(err, status::CONFIG, "plugin configuration is not UTF-8");
     };
-    match catch_unwind(AssertUnwindSafe(|| new(text))) {
+    let log = Logger::from_host(host);
+    match catch_unwind(AssertUnwindSafe(|| new(text, log))) {
         Ok(Ok(value)) => {
             let boxed = Box::new(Instance {
                 value,

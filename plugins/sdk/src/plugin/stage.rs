@@ -3,8 +3,10 @@
 
 use std::ffi::c_void;
 
+use serde::de::DeserializeOwned;
+
 use super::guard::{call, invalid};
-use super::{PluginError, PluginErrorKind};
+use super::{Logger, PluginError, PluginErrorKind};
 use crate::abi::{
     format_code, format_from_code, output_kind_code, status, UpBytes, UpErrorSlot, UpItem,
     UpItemHost, UpNeeds, UpStr, NEEDS_ENCODED, NEEDS_RGBA8,
@@ -42,9 +44,12 @@ impl ItemNeeds {
 
 /// A stage. One instance serves every thread: methods take `&self`.
 pub trait Stage: Send + Sync + Sized + 'static {
-    /// Build an instance from its configuration: the stage's `[stage.<name>]` table (or the
-    /// `config` of `[plugins.<name>]`) as JSON text, `null` when there is none.
-    fn new(config: &str) -> Result<Self, PluginError>;
+    /// The configuration: usually your own `#[derive(Deserialize)]` struct (`()` for none). It is
+    /// read from the stage's `[stage.<name>]` table, or from `[plugins.<name>.config]` when there
+    /// is no such table; see [`parse_config`](super::parse_config) for what an empty one means.
+    type Config: DeserializeOwned;
+    /// Build an instance. `log` writes to the host's log under the plugin's name.
+    fn new(config: Self::Config, log: Logger) -> Result<Self, PluginError>;
     /// Asked per item before any decode (no pixels or bytes yet).
     fn needs(&self, item: &Item<'_>) -> ItemNeeds;
     /// Do the work. An error fails this item only.

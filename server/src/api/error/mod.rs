@@ -99,13 +99,18 @@ impl ApiError {
                 tracing::info!("unavailable format: {}", e.message);
                 ApiError::bad("Unavailable image format", 613)
             }
-            // A stage (often a third-party plugin) failed or crashed on this item: say which and
-            // why, so the uploader and the operator can tell it from a server fault.
+            // A stage (often a third-party plugin) failed or crashed on this item. Its message
+            // (a panic text, an internal error) is for the operator: it goes to the log with the
+            // request id, and the client gets that id to quote.
             ErrorCode::StageFailed | ErrorCode::StagePanicked => {
-                tracing::error!(stage = e.stage.as_deref(), "stage failed: {e}");
+                let id = super::request_id::current();
+                tracing::error!(request_id = %id, stage = e.stage.as_deref(), "stage failed: {e}");
                 ApiError {
                     status: StatusCode::INTERNAL_SERVER_ERROR,
-                    message: format!("Processing failed: {}", e.message),
+                    message: format!(
+                        "Processing failed in stage '{}' (request id {id})",
+                        e.stage.as_deref().unwrap_or("-")
+                    ),
                     code: 500,
                     force_json: false,
                 }

@@ -2,6 +2,12 @@
 //! handing loaded plugins to the stage registry and the storage opener. Nothing is loaded unless
 //! `[plugins]` names it.
 
+mod check;
+mod install;
+
+pub use check::{check, Row};
+pub use install::install;
+
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -46,11 +52,18 @@ pub fn allow_list(cfg: &Config) -> Result<AllowList> {
                 serde_json::to_string(&t.config)
                     .with_context(|| format!("[plugins.{name}] config"))?
             };
+            let stage_config_json = match cfg.stage.get(name) {
+                Some(table) => {
+                    Some(serde_json::to_string(table).with_context(|| format!("[stage.{name}]"))?)
+                }
+                None => None,
+            };
             Ok((
                 name.clone(),
                 AllowEntry {
                     enabled: t.enabled,
                     config_json,
+                    stage_config_json,
                 },
             ))
         })
@@ -62,16 +75,23 @@ pub fn catalog(cfg: &Config, mode: ScanMode) -> Result<Catalog> {
 }
 
 /// Add the enabled stage plugins to `registry`. A pipeline naming a plugin that did not load
-/// fails here with the plugin's own load error rather than "unknown stage".
+/// fails here with the plugin's own load error, and one naming a library that is on the search
+/// path but not allowed says so, rather than "unknown stage".
 pub fn register_stages(cfg: &Config, registry: &mut StageRegistry) -> Result<()> {
-    if cfg.plugins.is_empty() {
+    let known = |r: &StageRegistry| -> Vec<String> {
+        r.list().iter().map(|(n, _)| n.to_string()).collect()
+    };
+    let builtin = known(registry);
+    let unknown = cfg.pipeline.iter().any(|n| !builtin.contains(n));
+    if cfg.plugins.is_empty() && !unknown {
         return Ok(());
     }
+    // Only allowed files are opened; the others are merely seen on the search path.
     let catalog = catalog(cfg, ScanMode::Enabled)?;
     catalog.register_stages(registry)?;
-    let known: Vec<String> = registry.list().iter().map(|(n, _)| n.to_string()).collect();
+    let known = known(registry);
     for name in &cfg.pipeline {
-        if !known.contains(name) && cfg.plugins.contains_key(name) {
+        if !known.contains(name) && (cfg.plugins.contains_key(name) || catalog.has_file(name)) {
             anyhow::bail!("pipeline stage '{name}': {}", catalog.unavailable(name));
         }
     }
