@@ -3,49 +3,17 @@
 //! read-only spool directory (a real tmpfs, mounted here: the test needs root) is answered in
 //! the Chevereto error shape after the body was read, and the server recovers with the disk.
 
+// The fault tests' tmpfs (mount, remount, fill); the rest of their harness is not needed here.
+#[allow(dead_code)]
+#[path = "fault_support/inject.rs"]
+mod inject;
 mod serve_support;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
+use inject::Tmpfs;
 use serve_support::*;
-
-/// A small tmpfs mounted on a directory for the test's lifetime.
-struct Tmpfs(PathBuf);
-
-impl Tmpfs {
-    fn mount(dir: &Path, size: &str) -> Tmpfs {
-        std::fs::create_dir_all(dir).unwrap();
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .output()
-            .expect("running mount");
-        assert!(
-            out.status.success(),
-            "this test mounts a tmpfs and needs root (CAP_SYS_ADMIN): {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Tmpfs(dir.to_owned())
-    }
-
-    fn remount(&self, opt: &str) {
-        let ok = Command::new("mount")
-            .args(["-o", &format!("remount,{opt}")])
-            .arg(&self.0)
-            .status()
-            .expect("mount -o remount");
-        assert!(ok.success(), "remount {opt}");
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
-    }
-}
 
 fn upload(server: &Server, file: &[u8]) -> Reply {
     let key = server.key.clone().expect("admin key");

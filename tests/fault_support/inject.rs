@@ -49,6 +49,16 @@ impl Tmpfs {
         Tmpfs(dir.to_path_buf())
     }
 
+    /// Remount with `opt` (`ro`, `rw`): an unwritable directory that was writable.
+    pub fn remount(&self, opt: &str) {
+        let ok = Command::new("mount")
+            .args(["-o", &format!("remount,{opt}")])
+            .arg(&self.0)
+            .status()
+            .expect("mount -o remount");
+        assert!(ok.success(), "remount {opt}");
+    }
+
     /// Write `file` until the filesystem is full.
     pub fn fill(&self, file: &Path) {
         use std::io::Write;
