@@ -23,6 +23,10 @@ pub struct Local {
 }
 
 impl Local {
+    pub async fn close(&self) {
+        self.state.db.close().await;
+    }
+
     /// Open the library; also returns the admin key created if the library was new.
     pub async fn open(cfg: &Config, args: &ImportArgs) -> Result<(Local, Option<String>)> {
         let opts = cfg.serve_options()?;

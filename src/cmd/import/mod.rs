@@ -107,14 +107,19 @@ pub fn run(cfg: Config, args: ImportArgs) -> Result<ExitCode> {
                 status: Status::Failed(format!("could not read: {why}")),
             });
         }
+        let target = Arc::new(target);
         let (outcomes, not_started) = drive(
-            Arc::new(target),
+            target.clone(),
             items,
             journal.clone(),
             cfg.workers,
             reporter.clone(),
         )
         .await;
+        if let Target::Local(l) = &*target {
+            // Checkpoints the SQLite WAL, so the library is one file again when import ends.
+            l.close().await;
+        }
         let failed = reporter.finish(
             &outcomes,
             &walk_errors,
