@@ -1,7 +1,9 @@
 //! A real `upstage serve` on a free loopback port, with its own data dir and database.
 #![allow(dead_code)]
 
+pub mod request;
 pub mod stack;
+pub mod table;
 
 use std::io::Cursor;
 
