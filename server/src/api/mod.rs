@@ -24,6 +24,8 @@ use axum::routing::{any, get};
 use axum::Router;
 
 pub use error::ApiError;
+/// Every parameter the upload endpoint reads (the OpenAPI document must list the same).
+pub use params::NAMES as PARAMETERS;
 pub use response::{build as build_image_json, format_bytes, html_escape, ImageJson};
 
 use crate::state::Shared;

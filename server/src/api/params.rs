@@ -38,6 +38,26 @@ pub enum Oversize {
 
 const MAX_FIELDS: usize = 1000;
 
+/// Every parameter the upload endpoint reads, in the documented order. [`Params::raw`] (the only
+/// way a value is read) refuses any other name in debug builds, so a parameter cannot be read
+/// without being listed here, and the OpenAPI test holds the document to this list.
+pub const NAMES: [&str; 14] = [
+    "source",
+    "key",
+    "title",
+    "name",
+    "description",
+    "tags",
+    "album_id",
+    "category_id",
+    "width",
+    "expiration",
+    "nsfw",
+    "format",
+    "use_file_date",
+    "image",
+];
+
 #[derive(Debug, Default)]
 pub struct Params {
     values: HashMap<String, String>,
@@ -57,6 +77,14 @@ impl Params {
 
     /// The raw value, present even when empty.
     pub fn raw(&self, key: &str) -> Option<&str> {
+        debug_assert!(
+            NAMES.contains(&key),
+            "{key:?} is read but not in params::NAMES"
+        );
+        self.value(key)
+    }
+
+    fn value(&self, key: &str) -> Option<&str> {
         self.values.get(key).map(String::as_str)
     }
 
@@ -233,12 +261,12 @@ mod tests {
     #[test]
     fn falsy_values_count_as_missing() {
         let mut p = Params::default();
-        p.merge_pairs(b"a=0&b=&c=1&d=x%20y&c=2");
-        assert_eq!(p.filled("a"), None);
-        assert_eq!(p.raw("b"), Some(""));
-        assert_eq!(p.filled("b"), None);
-        assert_eq!(p.filled("c"), Some("2"), "last value wins");
-        assert_eq!(p.filled("d"), Some("x y"));
+        p.merge_pairs(b"title=0&name=&tags=1&width=x%20y&tags=2");
+        assert_eq!(p.filled("title"), None);
+        assert_eq!(p.raw("name"), Some(""));
+        assert_eq!(p.filled("name"), None);
+        assert_eq!(p.filled("tags"), Some("2"), "last value wins");
+        assert_eq!(p.filled("width"), Some("x y"));
     }
 
     #[test]
@@ -248,7 +276,7 @@ mod tests {
         p.merge_pairs(body.join("&").as_bytes());
         p.merge_pairs(b"f1=y&key=late");
         assert_eq!(p.values.len(), MAX_FIELDS);
-        assert_eq!(p.raw("f1"), Some("y"), "known names are still updated");
+        assert_eq!(p.value("f1"), Some("y"), "known names are still updated");
         assert_eq!(p.raw("key"), None);
     }
 }

@@ -26,10 +26,10 @@ fn round_trip(pairs: &Vec<(String, String)>) -> Verdict {
             .rev()
             .find(|(k2, _)| k2 == k)
             .map(|(_, v)| v.as_str());
-        if p.raw(k) != last {
+        if p.value(k) != last {
             return Err(format!(
                 "{k:?}: {:?}, expected {last:?} from {body:?}",
-                p.raw(k)
+                p.value(k)
             ));
         }
     }
