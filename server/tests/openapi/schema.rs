@@ -107,15 +107,33 @@ impl Doc {
                     }
                     None => m.keys().cloned().collect(),
                 };
-                let mut want_cmp = want.clone();
+                // Properties outside `required` may be absent (a schema without `required`
+                // requires them all); the rest keep the schema's order.
+                let required: Vec<&str> = schema["required"]
+                    .as_array()
+                    .map_or(want.iter().map(String::as_str).collect(), |r| {
+                        r.iter().filter_map(Value::as_str).collect()
+                    });
+                let mut want_cmp: Vec<String> = want
+                    .iter()
+                    .filter(|k| required.contains(&k.as_str()) || m.contains_key(*k))
+                    .cloned()
+                    .collect();
                 if path.is_none() {
                     got.sort();
                     want_cmp.sort();
                 }
                 if got != want_cmp {
-                    return Err(format!("{}: keys {got:?}, {ptr} has {want_cmp:?}", at()));
+                    let extra: Vec<_> = got.iter().filter(|k| !want_cmp.contains(k)).collect();
+                    let missing: Vec<_> = want_cmp.iter().filter(|k| !got.contains(k)).collect();
+                    let first = got.iter().zip(&want_cmp).position(|(a, b)| a != b);
+                    return Err(format!(
+                        "{}: keys differ from {ptr}: not in the schema {extra:?}, missing \
+                         {missing:?}, first out of order at {first:?}",
+                        at()
+                    ));
                 }
-                for k in &want {
+                for k in want.iter().filter(|k| m.contains_key(*k)) {
                     let child = path.map(|p| [p, &[k.clone()]].concat());
                     let sub = format!(
                         "{ptr}/properties/{}",

@@ -174,16 +174,28 @@ pub fn scan(text: &str, pairs: &mut Vec<Pair>, other: &mut Vec<(String, i64)>) {
     for (at, _) in flat.match_indices("ApiError { status: ") {
         let mut s = Src(&flat[at + "ApiError { status: ".len()..]);
         let status = s.status().expect("status: StatusCode::…");
-        let message = (s.eat(",") && s.eat("message:"))
-            .then(|| s.message())
-            .flatten();
-        let rest = s.0.split_once("code:").expect("code: …").1;
-        let code = Src(rest).int().expect("a literal code");
-        pairs.push(Pair {
-            status,
-            message: message.expect("a literal message"),
-            code,
-        });
+        assert!(
+            s.eat(",") && s.eat("message:"),
+            "ApiError {{ status, message, code }}"
+        );
+        let before = s.0;
+        let message = s.message();
+        if message.is_none() {
+            s.0 = before;
+        }
+        // The argument, or what follows a literal (`.into()`).
+        let arg = s.arg();
+        let code = (s.eat(",") && s.eat("code:")).then(|| s.int()).flatten();
+        match (message, code) {
+            (Some(message), Some(code)) => pairs.push(Pair {
+                status,
+                message,
+                code,
+            }),
+            // `ApiError::bad` itself, built from its parameters: its callers are read instead.
+            (None, None) if arg == "message.into()" && status == 400 => {}
+            _ => other.push((format!("ApiError {{ message: {arg} }}"), code.unwrap_or(-1))),
+        }
     }
 }
 

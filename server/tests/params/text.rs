@@ -10,7 +10,7 @@ use crate::{common, photo, row_of, up};
 async fn title_name_alias_and_default() {
     let s = common::start().await;
     let k = s.admin_key.as_str();
-    let named = |seed, name| source(name, "image/jpeg", common::jpeg(300 + seed, 200));
+    let named = |seed: u32, name: &str| source(name, "image/jpeg", common::jpeg(300 + seed, 200));
     run(
         &s,
         &[
