@@ -134,7 +134,7 @@ impl Doc {
                     ));
                 }
                 for k in want.iter().filter(|k| m.contains_key(*k)) {
-                    let child = path.map(|p| [p, &[k.clone()]].concat());
+                    let child = path.map(|p| [p, std::slice::from_ref(k)].concat());
                     let sub = format!(
                         "{ptr}/properties/{}",
                         k.replace('~', "~0").replace('/', "~1")
