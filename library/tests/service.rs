@@ -192,7 +192,7 @@ async fn a_storage_failure_halfway_leaves_no_row_and_no_file() {
     });
     let lib = open(dir.path(), storage.clone()).await;
     let caller = admin(&lib).await;
-    let err = record_upload(
+    let Err(err) = record_upload(
         &lib,
         Input::from_path(photo()),
         &Options::default(),
@@ -201,7 +201,9 @@ async fn a_storage_failure_halfway_leaves_no_row_and_no_file() {
         None,
     )
     .await
-    .expect_err("the second file cannot be written");
+    else {
+        panic!("recorded although the second file could not be written");
+    };
     assert!(
         matches!(err, LibraryError::Storage(_)),
         "{}: {err}",
