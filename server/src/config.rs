@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
+pub use upstage_library::RouteConfig;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
@@ -167,22 +168,6 @@ impl Default for ProcessingConfig {
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             queue: 64,
             wait_seconds: 30,
-        }
-    }
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(default)]
-pub struct RouteConfig {
-    pub image: String,
-    pub video: String,
-}
-
-impl Default for RouteConfig {
-    fn default() -> Self {
-        RouteConfig {
-            image: "image".into(),
-            video: "video".into(),
         }
     }
 }

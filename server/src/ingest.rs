@@ -1,30 +1,16 @@
-//! Local imports (`upstage import` without `--to`): files go through exactly the upload path —
-//! pipeline, storage, row — into the library `upstage serve` uses, as the first admin, filed by
-//! the date they were taken.
+//! The local import and the in-process uploader (`upstage import`, the batch uploader's local
+//! target) over the library service, opened from the same options as `upstage serve`. Failures
+//! read as the API would answer them, so a local upload reports like a remote one.
 
 use std::path::Path;
 
-use chrono::NaiveDateTime;
-use upstage_core::Input;
-use upstage_sdk::UploadOptions;
+use upstage_library::ingest;
+pub use upstage_library::ingest::{album_encoded_id, album_id, albums, import_caller, Imported};
 
-use crate::api::options::ApiOptions;
-use crate::api::store::record_upload;
 use crate::api::ApiError;
-use crate::auth::Caller;
 use crate::state::AppState;
-use crate::urls::ImageUrls;
 use crate::{ServeOptions, Shared};
-
-/// What one imported file became.
-#[derive(Clone, Debug)]
-pub struct Imported {
-    pub url: String,
-    pub url_viewer: String,
-    pub date_gmt: String,
-    /// `DateTimeOriginal`, `DateTimeDigitized`, `DateTime`, `mtime` or `upload`.
-    pub date_used: &'static str,
-}
+use upstage_library::auth::Caller;
 
 /// Open the library (database, storage, pipeline) without listening.
 pub async fn open_library(opts: ServeOptions) -> anyhow::Result<Shared> {
@@ -32,29 +18,7 @@ pub async fn open_library(opts: ServeOptions) -> anyhow::Result<Shared> {
     crate::build_state(opts, bound).await
 }
 
-/// The importing user: the first admin (created, with a printed key, if the library is new).
-pub async fn import_caller(state: &AppState) -> anyhow::Result<(Caller, Option<String>)> {
-    let new_key = crate::ensure_admin(state).await?;
-    let admin = state
-        .db
-        .first_admin()
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the library has no admin user"))?;
-    Ok((Caller::User(admin), new_key))
-}
-
-/// The id of `name` among the owner's albums, created if missing (once, even when asked
-/// concurrently).
-pub async fn album_id(state: &AppState, user_id: i64, name: &str) -> anyhow::Result<i64> {
-    Ok(state.db.album_named(user_id, name).await?.id)
-}
-
-fn mtime_utc(path: &Path) -> Option<NaiveDateTime> {
-    let t = std::fs::metadata(path).ok()?.modified().ok()?;
-    Some(chrono::DateTime::<chrono::Utc>::from(t).naive_utc())
-}
-
-/// Import one file, filed by its date taken (or its mtime with `mtime_fallback`, else today).
+/// [`ingest::import_file`], failing with the API's error.
 pub async fn import_file(
     state: &AppState,
     caller: &Caller,
@@ -62,81 +26,19 @@ pub async fn import_file(
     album_id: Option<i64>,
     mtime_fallback: bool,
 ) -> Result<Imported, ApiError> {
-    let opts = ApiOptions {
-        upload: UploadOptions {
-            use_file_date: state.storage_mode == upstage_storage::StorageMode::Datefolder,
-            album: album_id.map(|a| a.to_string()),
-            ..UploadOptions::default()
-        },
-        album_id,
-        category_id: None,
-        expiration_gmt: None,
-    };
-    let fallback = if mtime_fallback {
-        mtime_utc(path)
-    } else {
-        None
-    };
-    let rec = record_upload(
-        state,
-        Input::from_path(path),
-        &opts,
-        caller,
-        "local-import",
-        fallback,
-    )
-    .await?;
-    let urls = ImageUrls::new(&rec.row, state);
-    Ok(Imported {
-        url: urls.main_url.clone(),
-        url_viewer: urls.url_viewer.clone(),
-        date_gmt: rec.row.date_gmt.clone(),
-        date_used: rec.date_used.as_str(),
-    })
+    ingest::import_file(state, caller, path, album_id, mtime_fallback)
+        .await
+        .map_err(|e| ApiError::from_library(e, state.limits().max_bytes))
 }
 
-/// Upload one file in-process exactly as `POST /api/1/upload` with `params` would (same option
-/// rules for the caller, same pipeline, storage and row), returning the response's `image`
-/// object. The local target of the batch uploader uses it.
+/// [`ingest::upload_file`], failing with the API's error.
 pub async fn upload_file(
     state: &AppState,
     caller: &Caller,
     path: &Path,
     params: &[(&str, String)],
 ) -> Result<serde_json::Value, ApiError> {
-    let p = crate::api::params::Params::from_pairs(params.iter().map(|(k, v)| (*k, v.as_str())));
-    let now = chrono::Utc::now().naive_utc();
-    let opts = crate::api::options::read(&p, caller, state, now).await?;
-    let rec = record_upload(
-        state,
-        Input::from_path(path),
-        &opts,
-        caller,
-        "local-upload",
-        None,
-    )
-    .await?;
-    let image = crate::api::build_image_json(&rec.row, &rec.tags, state, Some(&rec.token));
-    serde_json::to_value(image).map_err(|e| ApiError::internal(e.to_string()))
-}
-
-/// The owner's albums as (name, encoded id), oldest first.
-pub async fn albums(state: &AppState, user_id: i64) -> anyhow::Result<Vec<(String, String)>> {
-    Ok(state
-        .db
-        .albums_of(user_id)
-        .await?
-        .into_iter()
-        .map(|a| (a.name, state.ids.encode(a.id as u64)))
-        .collect())
-}
-
-/// The encoded id of the owner's album `name`, created if missing.
-pub async fn album_encoded_id(
-    state: &AppState,
-    user_id: i64,
-    name: &str,
-) -> anyhow::Result<String> {
-    let id = album_id(state, user_id, name).await?;
-    Ok(state.ids.encode(id as u64))
+    ingest::upload_file(state, caller, path, params)
+        .await
+        .map_err(|e| ApiError::from_library(e, state.limits().max_bytes))
 }

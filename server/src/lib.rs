@@ -1,21 +1,16 @@
 //! The HTTP adapter: Chevereto's API V1.1 upload endpoint (`/api/1/upload`) and the routes its
-//! responses point at, on axum + tokio, with metadata in SQL (sqlx) and files in a storage backend.
+//! responses point at, on axum + tokio, over the library service (`upstage-library`).
 
 pub mod api;
-pub mod auth;
 mod client_ip;
 pub mod config;
-pub mod db;
 pub mod http;
-pub mod ids;
 pub mod ingest;
-mod journal;
-mod processing;
-pub mod reconcile;
 mod state;
-pub mod sweeper;
-mod urls;
 pub mod web;
+
+// The library's modules under their former paths here, for the binary and the tests.
+pub use upstage_library::{auth, db, ids, reconcile, sweeper};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -32,7 +27,8 @@ use upstage_storage::StorageMode;
 
 pub use config::ServerConfig;
 pub use state::{AppState, Shared};
-pub use urls::mime_of;
+pub use upstage_library::view::mime_of;
+use upstage_library::{Library, Settings};
 
 /// What the binary hands the server.
 pub struct ServeOptions {
@@ -118,7 +114,7 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
         tracing::warn!(files = stale, dir = %temp_dir.display(), "removed upload temp files of a previous run");
     }
     let lifecycle = http::Lifecycle::default();
-    let processor = processing::Processor::new(
+    let processor = upstage_library::processing::Processor::new(
         pipeline,
         storage.clone(),
         cfg.processing.workers,
@@ -141,10 +137,18 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
         .timezone
         .parse()
         .map_err(|e| anyhow::anyhow!("timezone {:?}: {e}", cfg.timezone))?;
-    Ok(Arc::new(AppState {
+    let settings = Settings {
+        routes: cfg.routes.clone(),
+        seo_urls: cfg.seo_urls,
+        sweep_seconds: cfg.sweep_seconds,
+        sweep_batch: cfg.sweep_batch,
+        reconcile_seconds: cfg.reconcile_seconds,
+        reconcile_grace_seconds: cfg.reconcile_grace_seconds,
+        reconcile_orphan_walk: cfg.reconcile_orphan_walk,
+    };
+    let lib = Library {
         ids,
         keys: auth::KeyCache::default(),
-        cfg,
         db,
         storage,
         processor,
@@ -155,6 +159,11 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
         medium_size,
         thumb_size,
         temp_dir,
+        settings,
+    };
+    Ok(Arc::new(AppState {
+        lib: Arc::new(lib),
+        cfg,
         lifecycle,
     }))
 }
@@ -172,21 +181,7 @@ pub fn router(state: Shared) -> Router {
 /// Create the first admin and its key when the database has no user yet. Returns the new key,
 /// which is shown once and never stored in clear.
 pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
-    if state.db.user_count().await? > 0 {
-        return Ok(None);
-    }
-    // The admin and its key commit together: a failure between them must not leave an admin
-    // whose key was never shown.
-    let mut w = state.db.writer().await?;
-    let r = async {
-        let mut tx = w.begin().await?;
-        let user = db::create_user_in(&mut tx, "admin", true).await?;
-        let key = auth::create_key_in(&mut tx, &state.ids, user.id, "first start").await?;
-        tx.commit().await?;
-        Ok(key)
-    }
-    .await;
-    Ok(Some(w.finish(r)?))
+    Ok(state.lib.ensure_admin().await?)
 }
 
 /// Serve on `listener` until `shutdown` completes, with the expiration sweeper and the storage
@@ -197,8 +192,8 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    sweeper::spawn(state.clone());
-    reconcile::spawn(state.clone());
+    sweeper::spawn(state.lib.clone());
+    reconcile::spawn(state.lib.clone());
     let settings = http::ConnSettings::from_config(&state.cfg);
     let life = state.lifecycle.clone();
     http::run(router(state), listener, settings, life, shutdown).await;

@@ -159,7 +159,7 @@ async fn short_url_and_wrong_slugs_redirect_and_the_viewer_shows_embed_codes() {
     assert!(page.contains("1600 × 900 px"));
     assert!(page.contains(&format!(
         "<li>{}</li>",
-        upstage_server::api::format_bytes(img["size"].as_u64().unwrap())
+        upstage_library::text::format_bytes(img["size"].as_u64().unwrap())
     )));
     assert!(page.contains(" UTC</time>"));
     // Embed codes, HTML-escaped inside their fields.

@@ -10,7 +10,7 @@
 //! - no id was handed out twice.
 //!
 //! Call it when no upload is in flight and the start pass of the reconciler has finished (the
-//! server logs `storage reconciled at start` at info level for `upstage_server::reconcile`).
+//! server logs `storage reconciled at start` at info level for `upstage_library::reconcile`).
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;

@@ -84,7 +84,7 @@ impl Serve {
             .current_dir(data.parent().expect("data dir has a parent"))
             .env("UPSTAGE_DATA_DIR", data)
             .env("HOME", data.parent().expect("parent"))
-            .env("UPSTAGE_LOG", "warn,upstage_server::reconcile=info")
+            .env("UPSTAGE_LOG", "warn,upstage_library::reconcile=info")
             // Nothing is in flight at start here, so every leftover is fair game at once.
             .env("UPSTAGE_SERVER__RECONCILE_GRACE_SECONDS", "0")
             .env("UPSTAGE_SERVER__RECONCILE_SECONDS", "3600")

@@ -8,9 +8,11 @@ use axum::http::header::{CONNECTION, EXPECT};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 
+use upstage_library::auth::{secrets_equal, Caller};
+
+use super::error::ApiError;
+use super::format::ResponseFormat;
 use super::spool::{discard, drain_allowance};
-use super::{ApiError, ResponseFormat};
-use crate::auth::{secrets_equal, Caller};
 use crate::state::AppState;
 
 /// Who `key` belongs to, or the reference's error for it.

@@ -1,64 +1,33 @@
-//! `/api/1/upload`: the Chevereto API V1.1 endpoint.
+//! `/api/1/upload`: the Chevereto API V1.1 endpoint. It parses the request, calls the library
+//! service and answers in the asked format; library failures become the Chevereto error shape in
+//! `error` only. Submodules name each other directly (never through this module), so the
+//! dependencies between them form no cycle.
 
 mod base64;
 mod disposition;
 mod error;
-mod expiration;
+mod format;
 mod key_check;
-pub mod options;
+mod options;
 pub(crate) mod params;
-mod record;
 mod request_id;
 mod respond;
-mod response;
 mod spool;
-pub mod store;
-mod tags;
 mod upload;
 mod url_guard;
 pub mod url_source;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::header;
 use axum::routing::{any, get};
 use axum::Router;
 
 pub use error::ApiError;
 /// Every parameter the upload endpoint reads (the OpenAPI document must list the same).
 pub use params::NAMES as PARAMETERS;
-pub use response::{build as build_image_json, format_bytes, html_escape, ImageJson};
+pub use format::{no_cache, ResponseFormat, JSON_UTF8};
 
 use crate::state::Shared;
-
-pub const JSON_UTF8: &str = "application/json; charset=UTF-8";
-
-/// `format`: anything but `txt` and `redirect` is JSON.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ResponseFormat {
-    Json,
-    Txt,
-    Redirect,
-}
-
-impl ResponseFormat {
-    pub fn parse(v: Option<&str>) -> Self {
-        match v {
-            Some("txt") => ResponseFormat::Txt,
-            Some("redirect") => ResponseFormat::Redirect,
-            _ => ResponseFormat::Json,
-        }
-    }
-}
-
-/// The reference sends API responses uncacheable.
-pub fn no_cache(h: &mut HeaderMap) {
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store, no-cache, must-revalidate"),
-    );
-    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-    h.insert(header::EXPIRES, HeaderValue::from_static("0"));
-}
 
 pub fn routes() -> Router<Shared> {
     Router::new()

@@ -13,10 +13,11 @@ use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header::CONTENT_TYPE;
 use futures_util::StreamExt;
 
+use upstage_library::processing::TempFile;
+
 use super::disposition::raw_file_name;
+use super::error::ApiError;
 use super::spool::{drain, drain_allowance, drain_fields, spool, SpoolFailure};
-use super::ApiError;
-use crate::processing::TempFile;
 use crate::state::AppState;
 
 /// The `source` multipart file.
@@ -66,15 +67,6 @@ pub struct Params {
 }
 
 impl Params {
-    /// Parameters given directly (the in-process uploader), as if sent in a body.
-    pub(crate) fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Params {
-        let mut p = Params::default();
-        for (k, v) in pairs {
-            p.set(k.to_owned(), v.to_owned());
-        }
-        p
-    }
-
     /// The raw value, present even when empty.
     pub fn raw(&self, key: &str) -> Option<&str> {
         debug_assert!(
@@ -86,12 +78,6 @@ impl Params {
 
     fn value(&self, key: &str) -> Option<&str> {
         self.values.get(key).map(String::as_str)
-    }
-
-    /// The value as the reference sees optional parameters after `array_filter`: `""` and `"0"`
-    /// count as not supplied.
-    pub fn filled(&self, key: &str) -> Option<&str> {
-        self.raw(key).filter(|v| !v.is_empty() && *v != "0")
     }
 
     fn merge_pairs(&mut self, bytes: &[u8]) {

@@ -5,8 +5,11 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::store::Recorded;
-use super::{response, ApiError, ResponseFormat};
+use upstage_library::store::Recorded;
+use upstage_library::view::{self, ImageJson};
+
+use super::error::ApiError;
+use super::format::{no_cache, ResponseFormat, JSON_UTF8};
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -19,7 +22,7 @@ struct Success<'a> {
 struct Envelope<'a> {
     status_code: u16,
     success: Success<'a>,
-    image: &'a response::ImageJson,
+    image: &'a ImageJson,
     status_txt: &'a str,
 }
 
@@ -28,7 +31,7 @@ struct ImgbbEnvelope<'a> {
     status_code: u16,
     status: u16,
     success: Success<'a>,
-    data: &'a response::ImageJson,
+    data: &'a ImageJson,
     status_txt: &'a str,
 }
 
@@ -38,7 +41,7 @@ pub(super) fn success(
     format: ResponseFormat,
     imgbb: bool,
 ) -> Response {
-    let mut image = response::build(&rec.row, &rec.tags, state, Some(&rec.token));
+    let mut image = view::build(&rec.row, &rec.tags, state, Some(&rec.token));
     let mut resp = match format {
         ResponseFormat::Txt => (
             StatusCode::OK,
@@ -76,7 +79,7 @@ pub(super) fn success(
                 })
             };
             match body {
-                Ok(b) => ([(header::CONTENT_TYPE, super::JSON_UTF8)], b).into_response(),
+                Ok(b) => ([(header::CONTENT_TYPE, JSON_UTF8)], b).into_response(),
                 Err(e) => return ApiError::internal(e).into_response_as(format),
             }
         }
@@ -87,6 +90,6 @@ pub(super) fn success(
         "x-upstage-date-source",
         HeaderValue::from_static(rec.date_used.as_str()),
     );
-    super::no_cache(resp.headers_mut());
+    no_cache(resp.headers_mut());
     resp
 }

@@ -10,8 +10,8 @@ use axum::extract::Multipart;
 use futures_util::StreamExt;
 use md5::{Digest, Md5};
 
-use crate::processing::{temp_path, TempFile};
 use crate::state::AppState;
+use upstage_library::processing::{temp_path, TempFile};
 
 /// Whatever a client sends past the limits is read and thrown away up to this many more bytes;
 /// past that the connection is dropped.

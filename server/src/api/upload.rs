@@ -10,16 +10,20 @@ use axum::response::Response;
 use chrono::{Duration, NaiveDateTime, Utc};
 use upstage_core::Input;
 
+use upstage_library::auth::{random_hex, Caller};
+use upstage_library::db::fmt_date;
+use upstage_library::options::resolve;
+use upstage_library::processing::md5_file;
+use upstage_library::store::{record_upload, Recorded};
+
 use super::base64::{decode as decode_base64, looks_like_url, Decoded};
+use super::error::ApiError;
+use super::format::ResponseFormat;
 use super::params::{collect, too_big, Oversize, Params};
 use super::respond::success;
-use super::store::{record_upload, Recorded};
 use super::url_source::{fetch, UrlPolicy};
-use super::{key_check, options, ApiError, ResponseFormat};
-use crate::auth::{random_hex, Caller};
-use crate::db::fmt_date;
+use super::{key_check, options};
 use crate::http::body::CutReason;
-use crate::processing::md5_file;
 use crate::state::{AppState, Shared};
 
 pub async fn missing_version() -> Response {
@@ -234,8 +238,13 @@ async fn upload(
         return Err(ApiError::bad("Duplicated upload", 101));
     }
     flood_check(state, &caller, ip, now).await?;
-    let opts = options::read(p, &caller, state, now).await?;
-    let recorded = record_upload(state, input, &opts, &caller, ip, None).await?;
+    let from_library = |e| ApiError::from_library(e, state.limits().max_bytes);
+    let opts = resolve(&options::requested(p), &caller, state, now)
+        .await
+        .map_err(from_library)?;
+    let recorded = record_upload(state, input, &opts, &caller, ip, None)
+        .await
+        .map_err(from_library)?;
     drop(downloaded);
     Ok(recorded)
 }

@@ -19,10 +19,11 @@ use tokio::sync::Semaphore;
 
 use super::page::{self, Kind};
 use super::viewer::{display_title, preview_url};
-use crate::api::html_escape;
-use crate::db::ImageRow;
+use upstage_library::db::ImageRow;
+use upstage_library::text::html_escape;
+use upstage_library::view::ImageUrls;
+
 use crate::state::{AppState, Shared};
-use crate::urls::ImageUrls;
 
 /// Argon2 verifications running at once (each takes tens of milliseconds and ~19 MiB): guessing
 /// tokens in bulk cannot take the whole machine.
@@ -56,7 +57,7 @@ async fn authorised(
             .map_err(|_| page::server_error(state, headers, &"delete token check timed out"))?
             .map_err(|e| page::server_error(state, headers, &e))?;
         let hash = row.delete_hash.clone();
-        tokio::task::spawn_blocking(move || crate::auth::verify_secret(&token, &hash))
+        tokio::task::spawn_blocking(move || upstage_library::auth::verify_secret(&token, &hash))
             .await
             .map_err(|e| page::server_error(state, headers, &e))?
     };

@@ -2,9 +2,9 @@
 //! the forms people paste into forums, chats and READMEs.
 
 use super::viewer::{display_title, Media};
-use crate::api::html_escape;
-use crate::db::ImageRow;
-use crate::urls::ImageUrls;
+use upstage_library::db::ImageRow;
+use upstage_library::text::html_escape;
+use upstage_library::view::ImageUrls;
 
 fn markdown_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

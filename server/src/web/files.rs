@@ -26,7 +26,7 @@ pub async fn serve(
     }
     let key = format!("images/{path}");
     let ext = path.rsplit('.').next().unwrap_or("");
-    let mime = crate::urls::mime_of(ext)
+    let mime = upstage_library::view::mime_of(ext)
         .parse()
         .unwrap_or(mime::APPLICATION_OCTET_STREAM);
     let mut resp = match state.storage.local_path(&key) {

@@ -14,7 +14,6 @@
 //! Unknown, zero, expired (not yet swept) and unapproved ids are 404 everywhere, and a wrong or
 //! missing delete token is 404 too, so a delete URL reveals nothing about other images.
 
-mod delete;
 mod delete_url;
 mod embed;
 mod files;
@@ -27,9 +26,9 @@ use axum::response::Response;
 use axum::routing::{any, get};
 use axum::Router;
 
-pub use delete::{chain_keys, delete_files, delete_image, DeleteError};
+use upstage_library::db::ImageRow;
+pub use upstage_library::delete::{chain_keys, delete_files, delete_image, DeleteError};
 
-use crate::db::ImageRow;
 use crate::state::{AppState, Shared};
 
 /// Top-level paths other routes own; a route prefix may not take them.
@@ -88,7 +87,7 @@ async fn not_found(axum::extract::State(state): axum::extract::State<Shared>) ->
 async fn live_image(
     state: &AppState,
     segment: &str,
-) -> Result<Option<ImageRow>, crate::db::DbError> {
+) -> Result<Option<ImageRow>, upstage_library::db::DbError> {
     let encoded = segment.rsplit('.').next().unwrap_or_default();
     let Some(id) = state
         .ids
@@ -102,7 +101,7 @@ async fn live_image(
     };
     // Same comparison as the sweeper's (`expiration_date_gmt <= now`, fixed-width text dates),
     // so an image is gone from the pages exactly when the sweeper would take it.
-    let now = crate::db::now_gmt();
+    let now = upstage_library::db::now_gmt();
     let expired = row
         .expiration_date_gmt
         .as_deref()

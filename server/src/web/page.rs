@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::api::html_escape;
 use crate::state::AppState;
+use upstage_library::text::html_escape;
 
 /// The only stylesheet. The CSP allows exactly this text (by hash), so no `style=` attribute or
 /// other inline style can be injected.

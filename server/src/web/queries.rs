@@ -1,6 +1,6 @@
 //! The few queries only the pages need (kept here, beside their one user).
 
-use crate::db::{Db, DbError};
+use upstage_library::db::{Db, DbError};
 
 /// Count one view of an image.
 pub async fn add_view(db: &Db, id: i64) -> Result<(), DbError> {

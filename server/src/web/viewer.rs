@@ -12,10 +12,11 @@ use axum::response::{IntoResponse, Response};
 use super::embed::embed_codes;
 use super::page::{self, Kind};
 use super::queries;
-use crate::api::{format_bytes, html_escape};
-use crate::db::ImageRow;
+use upstage_library::db::ImageRow;
+use upstage_library::text::{format_bytes, html_escape};
+use upstage_library::view::{mime_of, ImageUrls};
+
 use crate::state::{AppState, Shared};
-use crate::urls::{mime_of, ImageUrls};
 
 pub async fn show(
     State(state): State<Shared>,
@@ -294,7 +295,7 @@ fn render(row: &ImageRow, u: &ImageUrls, tags: &[String], views: i64) -> String 
 
 /// A stored `Y-m-d H:i:s` UTC date as a `<time>` element.
 fn time_utc(date_gmt: &str) -> String {
-    match crate::db::parse_date(date_gmt) {
+    match upstage_library::db::parse_date(date_gmt) {
         Some(d) => format!(
             "<time datetime=\"{}\">{} UTC</time>",
             d.format("%Y-%m-%dT%H:%M:%SZ"),

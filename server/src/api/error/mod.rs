@@ -6,8 +6,9 @@ use serde::Serialize;
 use upstage_core::ItemError;
 use upstage_sdk::ErrorCode;
 
-use super::ResponseFormat;
+use super::format::{no_cache, ResponseFormat, JSON_UTF8};
 
+mod library;
 mod resource;
 
 /// The reference's error body, in its key order: `status_code`, `error`, `status_txt`.
@@ -185,16 +186,13 @@ impl ApiError {
                 .unwrap_or_default();
                 (
                     self.status,
-                    [(
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static(super::JSON_UTF8),
-                    )],
+                    [(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8))],
                     body,
                 )
                     .into_response()
             }
         };
-        super::no_cache(resp.headers_mut());
+        no_cache(resp.headers_mut());
         resp
     }
 }

@@ -12,8 +12,8 @@ use sqlx::postgres::PgDatabaseError;
 use sqlx::sqlite::SqliteError;
 
 use super::ApiError;
-use crate::db::DbError;
 use crate::http::body::BodyCut;
+use upstage_library::db::DbError;
 
 /// SQLite primary result codes (the low byte of an extended code).
 const SQLITE_PERM: i64 = 3;

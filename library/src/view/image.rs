@@ -1,13 +1,15 @@
-//! The success body: the envelope and every field of the `image` object of the documented example, in
-//! its key order and JSON types (docs/compatibility.md; fixture server/tests/fixtures/upload-response.json).
+//! The `image` object of an upload response: every field of the documented example, in its key
+//! order and JSON types (docs/compatibility.md; fixture server/tests/fixtures/upload-response.json).
+//! The local uploader returns the same object.
 
 use serde::Serialize;
 use serde_json::{json, Value};
-pub use upstage_core::format_bytes;
 
+use super::labels::{duration_time, how_long_ago, ratio, truncate_title};
+use super::urls::{mime_of, ImageUrls};
 use crate::db::ImageRow;
-use crate::state::AppState;
-use crate::urls::ImageUrls;
+use crate::text::{format_bytes, html_escape};
+use crate::Library;
 
 #[derive(Serialize)]
 pub struct FileJson {
@@ -117,71 +119,19 @@ const RAWURLENCODE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'.')
     .remove(b'~');
 
-/// `width / height`, an integer when exact (PHP int division semantics).
-fn ratio(w: i64, h: i64) -> Value {
-    if h == 0 {
-        return json!(0);
-    }
-    if w % h == 0 {
-        json!(w / h)
-    } else {
-        json!(w as f64 / h as f64)
-    }
-}
-
-fn duration_time(secs: i64) -> String {
-    if secs <= 0 {
-        String::new()
-    } else {
-        format!("{:02}:{:02}", secs / 60, secs % 60)
-    }
-}
-
-pub fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#039;")
-}
-
-fn truncate_title(t: &str) -> String {
-    if t.chars().count() <= 28 {
-        t.to_owned()
-    } else {
-        format!("{}...", t.chars().take(25).collect::<String>().trim())
-    }
-}
-
-fn how_long_ago(date_gmt: &str) -> String {
-    let Some(then) = crate::db::parse_date(date_gmt) else {
-        return "moments ago".into();
-    };
-    let secs = (chrono::Utc::now().naive_utc() - then).num_seconds().max(0);
-    let (n, unit) = match secs {
-        s if s < 60 => return "moments ago".into(),
-        s if s < 3_600 => (s / 60, "minute"),
-        s if s < 86_400 => (s / 3_600, "hour"),
-        s if s < 2_592_000 => (s / 86_400, "day"),
-        s if s < 31_536_000 => (s / 2_592_000, "month"),
-        s => (s / 31_536_000, "year"),
-    };
-    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
-}
-
 pub fn build(
     row: &ImageRow,
     tags: &[String],
-    state: &AppState,
+    state: &Library,
     delete_token: Option<&str>,
 ) -> ImageJson {
     let u = ImageUrls::new(row, state);
     let filename = format!("{}.{}", row.name, row.extension);
-    let mime = crate::urls::mime_of(&row.extension).to_owned();
+    let mime = mime_of(&row.extension).to_owned();
     let file_json = |suffix: &str, ext: &str, size: i64| FileJson {
         filename: Some(format!("{}{suffix}.{ext}", row.name)),
         name: Some(format!("{}{suffix}", row.name)),
-        mime: Some(crate::urls::mime_of(ext).to_owned()),
+        mime: Some(mime_of(ext).to_owned()),
         extension: Some(ext.to_owned()),
         url: Some(u.file_url(suffix, ext)),
         size: Some(size),
@@ -301,28 +251,5 @@ pub fn build(
             .map(|t| format!("{}/delete/{t}", u.url_short))
             .unwrap_or_default(),
         id: None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formatting_helpers() {
-        assert_eq!(format_bytes(3_011_299), "3 MB");
-        assert_eq!(format_bytes(53_240), "53.2 KB");
-        assert_eq!(format_bytes(999), "999 B");
-        assert_eq!(format_bytes(10_000_000), "10 MB");
-        assert_eq!(ratio(496, 360), json!(1.3777777777777778));
-        assert_eq!(ratio(640, 320), json!(2));
-        assert_eq!(duration_time(73), "01:13");
-        assert_eq!(duration_time(3700), "61:40");
-        assert_eq!(duration_time(0), "");
-        assert_eq!(
-            truncate_title("Badgers animated music video MrWeebl"),
-            "Badgers animated music vi..."
-        );
-        assert_eq!(truncate_title("short"), "short");
     }
 }

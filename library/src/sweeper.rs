@@ -9,13 +9,16 @@
 
 use std::time::Duration;
 
-use crate::db::DbKind;
-use crate::state::Shared;
-use crate::web::DeleteError;
+use std::sync::Arc;
 
-pub fn spawn(state: Shared) {
+use crate::db::DbKind;
+use crate::delete::{delete_files, delete_image, DeleteError};
+use crate::Library;
+
+pub fn spawn(state: Arc<Library>) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(state.cfg.sweep_seconds.max(1)));
+        let mut tick =
+            tokio::time::interval(Duration::from_secs(state.settings.sweep_seconds.max(1)));
         loop {
             tick.tick().await;
             match sweep_once(&state).await {
@@ -29,15 +32,15 @@ pub fn spawn(state: Shared) {
 
 /// Delete up to one batch of expired images; returns how many were removed. An image whose
 /// files cannot be deleted (storage down) keeps its row and is retried on the next sweep.
-pub async fn sweep_once(state: &Shared) -> Result<usize, DeleteError> {
+pub async fn sweep_once(state: &Library) -> Result<usize, DeleteError> {
     let now = crate::db::now_gmt();
     if state.db.kind == DbKind::Postgres {
         return sweep_claimed(state, &now).await;
     }
-    let expired = state.db.expired(&now, state.cfg.sweep_batch).await?;
+    let expired = state.db.expired(&now, state.settings.sweep_batch).await?;
     let mut removed = 0;
     for row in &expired {
-        match crate::web::delete_image(state, row).await {
+        match delete_image(state, row).await {
             Ok(()) => removed += 1,
             Err(DeleteError::Storage(e)) => tracing::warn!(id = row.id, "kept for retry: {e}"),
             Err(e) => return Err(e),
@@ -46,14 +49,14 @@ pub async fn sweep_once(state: &Shared) -> Result<usize, DeleteError> {
     Ok(removed)
 }
 
-async fn sweep_claimed(state: &Shared, now: &str) -> Result<usize, DeleteError> {
+async fn sweep_claimed(state: &Library, now: &str) -> Result<usize, DeleteError> {
     let mut w = state.db.writer().await?;
     let r: Result<usize, crate::db::DbError> = async {
         let mut tx = w.begin().await?;
-        let claimed = crate::db::claim_expired(&mut tx, now, state.cfg.sweep_batch).await?;
+        let claimed = crate::db::claim_expired(&mut tx, now, state.settings.sweep_batch).await?;
         let mut removed = 0;
         for row in &claimed {
-            match crate::web::delete_files(state, row).await {
+            match delete_files(state, row).await {
                 Ok(()) => {
                     crate::db::delete_image_row_in(&mut tx, row.id).await?;
                     removed += 1;

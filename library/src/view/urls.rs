@@ -2,7 +2,7 @@
 //! SEO slug, the short URL, and the delete URL built on it.
 
 use crate::db::ImageRow;
-use crate::state::AppState;
+use crate::Library;
 
 pub fn mime_of(ext: &str) -> &'static str {
     match ext {
@@ -54,14 +54,14 @@ pub struct ImageUrls {
 }
 
 impl ImageUrls {
-    pub fn new(row: &ImageRow, state: &AppState) -> Self {
+    pub fn new(row: &ImageRow, state: &Library) -> Self {
         let id_encoded = state.ids.encode(row.id as u64);
         let route = if row.kind == "video" {
-            &state.cfg.routes.video
+            &state.settings.routes.video
         } else {
-            &state.cfg.routes.image
+            &state.settings.routes.image
         };
-        let slug = match (&row.title, state.cfg.seo_urls) {
+        let slug = match (&row.title, state.settings.seo_urls) {
             (Some(t), true) => seo_slug(t),
             _ => String::new(),
         };

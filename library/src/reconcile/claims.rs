@@ -4,13 +4,13 @@
 
 use super::{delete_keys, ReconcileError};
 use crate::db::{row_owns_key, take_stale_claims, DbError};
-use crate::state::AppState;
+use crate::Library;
 
 const BATCH: i64 = 100;
 
 /// Returns how many claims were dropped and the files removed for them.
 pub(super) async fn remove_stale(
-    state: &AppState,
+    state: &Library,
     before: &str,
 ) -> Result<(usize, Vec<String>), ReconcileError> {
     let (mut claims, mut removed) = (0, Vec::new());

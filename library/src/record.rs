@@ -3,14 +3,14 @@
 
 use upstage_sdk::{MediaKind, OutputKind};
 
-use super::options;
 use crate::auth::Caller;
 use crate::db::{fmt_date, ImageRow};
+use crate::options::{self, Options};
 use crate::processing::Processed;
-use crate::state::AppState;
+use crate::Library;
 
 /// The default title: the file's base name with runs of `-`, `_` and spaces as one space.
-pub(super) fn title_from_name(name: &str) -> Option<String> {
+pub(crate) fn title_from_name(name: &str) -> Option<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
     let t = stem
@@ -22,10 +22,10 @@ pub(super) fn title_from_name(name: &str) -> Option<String> {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn new_row(
-    state: &AppState,
+pub(crate) fn new_row(
+    state: &Library,
     pr: &Processed,
-    opts: &options::ApiOptions,
+    opts: &Options,
     caller: &Caller,
     client_name: &str,
     ip: &str,
@@ -102,6 +102,7 @@ pub(super) fn new_row(
         delete_hash: crate::auth::hash_secret(token),
     }
 }
+
 #[cfg(test)]
 mod tests {
     #[test]

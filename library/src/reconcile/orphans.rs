@@ -8,11 +8,11 @@ use std::time::SystemTime;
 use upstage_storage::{ListedObject, StorageError, StorageErrorKind};
 
 use super::{delete_keys, join_error, ReconcileError};
-use crate::state::AppState;
+use crate::Library;
 
 /// The removed orphans, or `None` when the backend cannot list its objects.
 pub(super) async fn remove(
-    state: &AppState,
+    state: &Library,
     cutoff: SystemTime,
 ) -> Result<Option<Vec<String>>, ReconcileError> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<ListedObject>(512);

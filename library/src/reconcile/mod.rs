@@ -22,7 +22,9 @@ use std::time::{Duration, SystemTime};
 use upstage_storage::StorageError;
 
 use crate::db::DbError;
-use crate::state::{AppState, Shared};
+use std::sync::Arc;
+
+use crate::Library;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReconcileError {
@@ -73,16 +75,16 @@ impl Report {
 }
 
 /// Run a pass now and then every `reconcile_seconds`; the first pass also walks for orphans.
-pub fn spawn(state: Shared) {
+pub fn spawn(state: Arc<Library>) {
     tokio::spawn(async move {
-        let period = Duration::from_secs(state.cfg.reconcile_seconds.max(1));
-        let grace = Duration::from_secs(state.cfg.reconcile_grace_seconds);
+        let period = Duration::from_secs(state.settings.reconcile_seconds.max(1));
+        let grace = Duration::from_secs(state.settings.reconcile_grace_seconds);
         let mut tick = tokio::time::interval(period);
         let mut at_start = true;
         loop {
             tick.tick().await;
             let pass = if at_start { "start" } else { "periodic" };
-            let walk = at_start && state.cfg.reconcile_orphan_walk;
+            let walk = at_start && state.settings.reconcile_orphan_walk;
             match run(&state, walk, grace).await {
                 Ok(report) => {
                     report.log(pass);
@@ -102,7 +104,7 @@ pub fn spawn(state: Shared) {
 
 /// One pass over leftovers older than `grace`: stale claims, then temp files, then (with
 /// `walk`) orphans. Claims go first so their files are counted as what they are, not as orphans.
-pub async fn run(state: &AppState, walk: bool, grace: Duration) -> Result<Report, ReconcileError> {
+pub async fn run(state: &Library, walk: bool, grace: Duration) -> Result<Report, ReconcileError> {
     let cutoff = SystemTime::now()
         .checked_sub(grace)
         .unwrap_or(SystemTime::UNIX_EPOCH);
@@ -139,7 +141,7 @@ fn join_error(e: &tokio::task::JoinError) -> StorageError {
 
 /// Delete `keys` off the async workers; a missing file is already what we want. Returns the
 /// keys whose file was there.
-async fn delete_keys(state: &AppState, keys: Vec<String>) -> Result<Vec<String>, StorageError> {
+async fn delete_keys(state: &Library, keys: Vec<String>) -> Result<Vec<String>, StorageError> {
     if keys.is_empty() {
         return Ok(keys);
     }

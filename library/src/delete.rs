@@ -1,7 +1,9 @@
+//! Deleting an image: every file of its chain, then its row.
+
 use upstage_storage::{StorageError, StorageErrorKind};
 
 use crate::db::{DbError, ImageRow};
-use crate::state::AppState;
+use crate::Library;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeleteError {
@@ -31,7 +33,7 @@ pub fn chain_keys(row: &ImageRow) -> Vec<String> {
 
 /// Remove all files of an image. Missing files are not an error (a previous attempt, or another
 /// instance, may have removed them); any other failure is, after trying every file.
-pub async fn delete_files(state: &AppState, row: &ImageRow) -> Result<(), StorageError> {
+pub async fn delete_files(state: &Library, row: &ImageRow) -> Result<(), StorageError> {
     let storage = state.storage.clone();
     let keys = chain_keys(row);
     tokio::task::spawn_blocking(move || {
@@ -53,7 +55,7 @@ pub async fn delete_files(state: &AppState, row: &ImageRow) -> Result<(), Storag
 
 /// Remove all files of an image, then its rows: a crash between the two leaves a row whose
 /// files are gone (404) rather than files nobody can delete.
-pub async fn delete_image(state: &AppState, row: &ImageRow) -> Result<(), DeleteError> {
+pub async fn delete_image(state: &Library, row: &ImageRow) -> Result<(), DeleteError> {
     delete_files(state, row).await?;
     state.db.delete_image_row(row.id).await?;
     Ok(())

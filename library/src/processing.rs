@@ -7,15 +7,15 @@ use std::time::Duration;
 
 use md5::{Digest, Md5};
 use tokio::sync::Semaphore;
-use upstage_core::{Input, ItemError, Pipeline};
-use upstage_sdk::{DateTaken, ErrorCode, Format, ItemContext, OutputKind};
+use upstage_core::{Input, Pipeline};
+use upstage_sdk::{DateTaken, Format, ItemContext, OutputKind};
 use upstage_storage::{
     store_item_journaled, KeyJournal, Storage, StorageErrorKind, StoreOptions, StoredItem,
 };
 
-use crate::api::ApiError;
+use crate::LibraryError;
 
-/// What the API keeps of a processed, stored item.
+/// What the library keeps of a processed, stored item.
 #[derive(Debug, Clone)]
 pub struct Processed {
     pub stored: StoredItem,
@@ -84,17 +84,17 @@ impl Processor {
         tz: chrono_tz::Tz,
         filing: FilingDate,
         mut journal: Box<dyn KeyJournal + Send>,
-    ) -> Result<Processed, Result<ItemError, ApiError>> {
+    ) -> Result<Processed, LibraryError> {
         let queued = self
             .waiting
             .clone()
             .try_acquire_owned()
-            .map_err(|_| Err(ApiError::busy()))?;
+            .map_err(|_| LibraryError::Busy)?;
         let permit = tokio::select! {
             p = tokio::time::timeout(self.wait, self.running.clone().acquire_owned()) => p
-                .map_err(|_| Err(ApiError::busy()))?
-                .map_err(|_| Err(ApiError::busy()))?,
-            _ = self.stopping.cancelled() => return Err(Err(ApiError::shutting_down())),
+                .map_err(|_| LibraryError::Busy)?
+                .map_err(|_| LibraryError::Busy)?,
+            _ = self.stopping.cancelled() => return Err(LibraryError::ShuttingDown),
         };
         drop(queued);
         let pipeline = self.pipeline.clone();
@@ -111,9 +111,9 @@ impl Processor {
         });
         match job.await {
             Ok(r) => r,
-            Err(e) => Err(Err(ApiError::internal(format!(
+            Err(e) => Err(LibraryError::Internal(format!(
                 "processing task failed: {e}"
-            )))),
+            ))),
         }
     }
 }
@@ -135,16 +135,16 @@ fn run(
     place: Place<'_>,
     input: Input,
     filing: FilingDate,
-) -> Result<Processed, Result<ItemError, ApiError>> {
-    let ctx = pipeline.run(input).map_err(Ok)?;
+) -> Result<Processed, LibraryError> {
+    let ctx = pipeline.run(input).map_err(LibraryError::Item)?;
     let filed_gmt = filing(&ctx);
     let local_day = chrono::TimeZone::from_utc_datetime(&place.tz, &filed_gmt).date_naive();
     let opts = StoreOptions::new(place.mode, local_day);
     let stored = store_item_journaled(place.storage, &ctx, &opts, place.journal).map_err(|e| {
         match e.kind {
             // The database refused the claims: nothing was written.
-            StorageErrorKind::Journal => Err(ApiError::not_saved(e)),
-            _ => Ok(ItemError::new(ErrorCode::Storage, e.to_string())),
+            StorageErrorKind::Journal => LibraryError::NotRecorded(e.to_string()),
+            _ => LibraryError::Storage(e),
         }
     })?;
     let (width, height) = ctx.main_size();

@@ -1,17 +1,17 @@
-//! After the HTTP checks: process an input, store its files, record its row and tags. Shared by
-//! the upload endpoint and the local import (`upstage import`), so both file items identically.
+//! Process an input, store its files (all or nothing), record its row and tags. The upload
+//! endpoint (after its HTTP checks) and the local import both come here, so both file items
+//! identically.
 
 use chrono::{NaiveDateTime, Utc};
 use upstage_core::Input;
 
-use super::options::ApiOptions;
-use super::record::new_row;
-use super::ApiError;
 use crate::auth::{random_hex, Caller};
 use crate::db::ImageRow;
 use crate::journal::DbJournal;
+use crate::options::Options;
 use crate::processing::Processed;
-use crate::state::AppState;
+use crate::record::new_row;
+use crate::{Library, LibraryError};
 
 /// Which date an item was filed under (sent as `X-Upstage-Date-Source`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,13 +54,13 @@ fn taken_utc(d: &upstage_sdk::DateTaken, tz: chrono_tz::Tz) -> Option<NaiveDateT
 
 /// `fallback` (UTC) is used instead of the upload time when `use_file_date` finds no date.
 pub async fn record_upload(
-    state: &AppState,
+    state: &Library,
     input: Input,
-    opts: &ApiOptions,
+    opts: &Options,
     caller: &Caller,
     ip: &str,
     fallback: Option<NaiveDateTime>,
-) -> Result<Recorded, ApiError> {
+) -> Result<Recorded, LibraryError> {
     let now = Utc::now().naive_utc();
     let client_name = input.client_name.clone();
     let input = input.with_options(opts.upload.clone());
@@ -79,13 +79,7 @@ pub async fn record_upload(
     let processed = state
         .processor
         .process(input, state.storage_mode, tz, filing, journal)
-        .await
-        .map_err(|e| {
-            e.map_or_else(
-                |api| api,
-                |item| ApiError::from_item(&item, &state.max_bytes_text()),
-            )
-        })?;
+        .await?;
     let date_used = match (&processed.date_taken, use_file_date) {
         (Some(d), true) if taken_utc(d, tz).is_some() => DateUsed::Taken(d.source),
         (_, true) if fallback.is_some() => DateUsed::Mtime,
@@ -102,7 +96,7 @@ pub async fn record_upload(
         Ok(id) => id,
         Err(e) => {
             abandon(state, &processed, &upload, claimed).await;
-            return Err(ApiError::not_saved(e));
+            return Err(LibraryError::NotRecorded(e.to_string()));
         }
     };
     Ok(Recorded {
@@ -116,7 +110,7 @@ pub async fn record_upload(
 /// After a failed record. All claims still held means the transaction did not commit (a commit
 /// drops them), so the files are ours to remove, then the claims. Otherwise — claims gone, or the
 /// database unreadable — the reconciler decides later, from what was committed.
-async fn abandon(state: &AppState, p: &Processed, upload: &str, claimed: usize) {
+async fn abandon(state: &Library, p: &Processed, upload: &str, claimed: usize) {
     let keys: Vec<String> = p.stored.files.iter().map(|f| f.key.clone()).collect();
     match state.db.claims_of(upload).await {
         Ok(held) if held == claimed as i64 => {
@@ -133,7 +127,7 @@ async fn abandon(state: &AppState, p: &Processed, upload: &str, claimed: usize) 
 
 /// Off the async workers: a storage backend may block on the network (object storage). True
 /// when every file is gone.
-async fn remove_files(state: &AppState, keys: Vec<String>) -> bool {
+async fn remove_files(state: &Library, keys: Vec<String>) -> bool {
     let storage = state.storage.clone();
     tokio::task::spawn_blocking(move || {
         let mut all = true;

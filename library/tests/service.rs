@@ -1,0 +1,220 @@
+//! The library service run directly (no HTTP), on a real SQLite file and real local disk: a
+//! photo is processed, stored and recorded; a storage failure part-way through the item's files
+//! leaves no row, no file and no claim behind.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use upstage_core::{Input, Limits, Pipeline, StageSpec};
+use upstage_library::auth::Caller;
+use upstage_library::options::Options;
+use upstage_library::processing::Processor;
+use upstage_library::store::record_upload;
+use upstage_library::{db, ids, Library, LibraryError, RouteConfig, Settings};
+use upstage_storage::{PutMode, Storage, StorageError, StorageErrorKind, Stored};
+use upstage_storage_local::LocalStorage;
+
+fn photo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/harbour-sunset.jpg")
+}
+
+fn pipeline() -> Pipeline {
+    let r = upstage_builtins::registry().expect("builtin stages");
+    let specs = upstage_builtins::DEFAULT_PIPELINE.map(StageSpec::named);
+    Pipeline::new(
+        r.build(&specs).expect("default pipeline"),
+        Limits::default(),
+    )
+}
+
+async fn open(dir: &Path, storage: Arc<dyn Storage>) -> Library {
+    let db = db::Db::connect(&db::default_url(dir), None)
+        .await
+        .expect("sqlite library");
+    let processor = Processor::new(
+        pipeline(),
+        storage.clone(),
+        2,
+        4,
+        Duration::from_secs(30),
+        tokio_util::sync::CancellationToken::new(),
+    );
+    let temp_dir = dir.join("tmp");
+    std::fs::create_dir_all(&temp_dir).expect("temp dir");
+    Library {
+        db,
+        ids: ids::IdCodec::new("5eed", 999),
+        keys: Default::default(),
+        storage,
+        processor,
+        base_url: "http://photos.test".into(),
+        base_path: String::new(),
+        tz: chrono_tz::UTC,
+        storage_mode: upstage_storage::StorageMode::Datefolder,
+        medium_size: 640,
+        thumb_size: (160, 160),
+        temp_dir,
+        settings: Settings {
+            routes: RouteConfig::default(),
+            seo_urls: true,
+            sweep_seconds: 60,
+            sweep_batch: 50,
+            reconcile_seconds: 300,
+            reconcile_grace_seconds: 900,
+            reconcile_orphan_walk: true,
+        },
+    }
+}
+
+async fn admin(lib: &Library) -> Caller {
+    lib.ensure_admin().await.expect("first admin");
+    let admin = lib.db.first_admin().await.expect("admin row");
+    Caller::User(admin.expect("an admin"))
+}
+
+/// Every file under `root`, as paths relative to it.
+fn files_under(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if let Ok(rel) = p.strip_prefix(root) {
+                out.push(rel.display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+async fn count(lib: &Library, table: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&lib.db.pool)
+        .await
+        .expect("count rows")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_is_processed_stored_and_recorded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = dir.path().join("files");
+    let storage = Arc::new(LocalStorage::new(&files).expect("local storage"));
+    let lib = open(dir.path(), storage).await;
+    let caller = admin(&lib).await;
+    let opts = Options::default();
+    let rec = record_upload(
+        &lib,
+        Input::from_path(photo()),
+        &opts,
+        &caller,
+        "10.0.0.1",
+        None,
+    )
+    .await
+    .expect("recorded");
+    let row = lib
+        .db
+        .image(rec.row.id)
+        .await
+        .expect("read")
+        .expect("the row");
+    assert_eq!((row.width, row.height), (rec.row.width, rec.row.height));
+    assert_eq!(row.original_filename, "harbour-sunset.jpg");
+    assert_eq!(row.title.as_deref(), Some("harbour sunset"));
+    assert_eq!(row.uploader_ip, "10.0.0.1");
+    let stored = files_under(&files);
+    let main = format!("{}{}.{}", row.folder, row.name, row.extension);
+    assert!(stored.contains(&main), "{main} not in {stored:?}");
+    for key in upstage_library::delete::chain_keys(&row) {
+        assert!(stored.contains(&key), "{key} not in {stored:?}");
+    }
+    assert_eq!(
+        count(&lib, "pending_uploads").await,
+        0,
+        "the row's commit drops its claims"
+    );
+    let view = upstage_library::view::build(&row, &rec.tags, &lib, Some(&rec.token));
+    assert_eq!(view.url, format!("http://photos.test/{main}"));
+    lib.db.close().await;
+}
+
+/// Real local storage whose writes fail from the `fail_at`-th on, as a backend that goes away
+/// part-way through an item (the network drops, the volume is pulled).
+struct FailsFrom {
+    inner: LocalStorage,
+    puts: AtomicUsize,
+    fail_at: usize,
+}
+
+impl Storage for FailsFrom {
+    fn name(&self) -> &str {
+        "fails-from"
+    }
+    fn put(
+        &self,
+        key: &str,
+        content_type: &str,
+        bytes: &[u8],
+        mode: PutMode,
+    ) -> Result<Stored, StorageError> {
+        if self.puts.fetch_add(1, Ordering::SeqCst) + 1 >= self.fail_at {
+            return Err(StorageError::new(
+                StorageErrorKind::Backend,
+                "connection reset",
+            ));
+        }
+        self.inner.put(key, content_type, bytes, mode)
+    }
+    fn get(&self, key: &str) -> Result<Vec<u8>, StorageError> {
+        self.inner.get(key)
+    }
+    fn delete(&self, key: &str) -> Result<(), StorageError> {
+        self.inner.delete(key)
+    }
+    fn exists(&self, key: &str) -> Result<bool, StorageError> {
+        self.inner.exists(key)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_storage_failure_halfway_leaves_no_row_and_no_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = dir.path().join("files");
+    let storage = Arc::new(FailsFrom {
+        inner: LocalStorage::new(&files).expect("local storage"),
+        puts: AtomicUsize::new(0),
+        fail_at: 2,
+    });
+    let lib = open(dir.path(), storage.clone()).await;
+    let caller = admin(&lib).await;
+    let Err(err) = record_upload(
+        &lib,
+        Input::from_path(photo()),
+        &Options::default(),
+        &caller,
+        "10.0.0.1",
+        None,
+    )
+    .await
+    else {
+        panic!("recorded although the second file could not be written");
+    };
+    assert!(
+        matches!(err, LibraryError::Storage(_)),
+        "{}: {err}",
+        err.code()
+    );
+    assert!(
+        storage.puts.load(Ordering::SeqCst) >= 2,
+        "a first file was written"
+    );
+    assert_eq!(count(&lib, "images").await, 0, "no row");
+    assert_eq!(files_under(&files), Vec::<String>::new(), "no file");
+    assert_eq!(count(&lib, "pending_uploads").await, 0, "no claim");
+    lib.db.close().await;
+}

@@ -1,0 +1,118 @@
+//! Every library failure against the status, code and message a client reads.
+
+use rustix::io::Errno;
+use upstage_library::db::DbError;
+use upstage_storage::{StorageError, StorageErrorKind};
+
+use super::*;
+
+const MAX: u64 = 10_000_000;
+
+fn item(code: ErrorCode, message: &str) -> LibraryError {
+    LibraryError::Item(ItemError::new(code, message))
+}
+
+fn storage(message: String) -> LibraryError {
+    LibraryError::Storage(StorageError::new(StorageErrorKind::Io, message))
+}
+
+#[test]
+fn each_library_error_reads_as_the_api_answers_it() {
+    let disk_full = std::io::Error::from_raw_os_error(Errno::NOSPC.raw_os_error());
+    let cases: Vec<(LibraryError, u16, i64, &str)> = vec![
+        (
+            LibraryError::Busy,
+            503,
+            503,
+            "Server busy: too many uploads are being processed, try again shortly",
+        ),
+        (
+            LibraryError::ShuttingDown,
+            503,
+            503,
+            "Server shutting down: the upload was not saved, try again shortly",
+        ),
+        (
+            item(ErrorCode::TooLarge, "12 MB over"),
+            400,
+            400,
+            "File too big - max 10 MB",
+        ),
+        (
+            item(ErrorCode::Corrupt, "bad huffman table"),
+            400,
+            610,
+            "Can't get target upload source info",
+        ),
+        (
+            item(ErrorCode::WidthTooLarge, "4000 > 640"),
+            400,
+            610,
+            "Target width is greater than the original image width",
+        ),
+        (
+            item(ErrorCode::CodecUnavailable, "avif"),
+            400,
+            613,
+            "Unavailable image format",
+        ),
+        (
+            LibraryError::Item(ItemError::new(ErrorCode::StageFailed, "boom").in_stage("resize")),
+            500,
+            500,
+            "Processing failed in stage 'resize' (request id -)",
+        ),
+        (
+            LibraryError::Item(ItemError::new(ErrorCode::Corrupt, "moov").in_stage("frame")),
+            400,
+            100,
+            "Invalid video file provided: moov",
+        ),
+        (
+            storage(format!("storage io: writing images/a.jpg: {disk_full}")),
+            507,
+            507,
+            "Insufficient storage: the server's disk is full, the file was not saved",
+        ),
+        (
+            storage("storage backend: 503 Slow Down".into()),
+            503,
+            503,
+            "Storage unavailable: the file was not saved, try again shortly",
+        ),
+        (
+            LibraryError::NotRecorded("database is locked".into()),
+            503,
+            503,
+            "Database unavailable: the upload was not saved, try again shortly",
+        ),
+        (
+            LibraryError::Db(DbError::Sqlx(sqlx::Error::PoolTimedOut)),
+            503,
+            503,
+            "Database unavailable: the upload was not saved, try again shortly",
+        ),
+        (
+            LibraryError::Db(DbError::Scheme("mysql://x".into())),
+            500,
+            500,
+            "Internal server error",
+        ),
+        (
+            LibraryError::Internal("processing task failed".into()),
+            500,
+            500,
+            "Internal server error",
+        ),
+    ];
+    for (e, status, code, message) in cases {
+        let name = format!("{} ({e})", e.code());
+        let a = ApiError::from_library(e, MAX);
+        assert_eq!(
+            (a.status.as_u16(), a.code, a.message.as_str()),
+            (status, code, message),
+            "{name}"
+        );
+        assert!(!a.force_json, "{name}");
+    }
+}
