@@ -130,3 +130,21 @@ pub async fn resolve(
         expiration_gmt: expiration::expiration_date(filled(&req.expiration), now),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::filled;
+
+    #[test]
+    fn falsy_values_count_as_missing() {
+        for (v, want) in [
+            (None, None),
+            (Some(""), None),
+            (Some("0"), None),
+            (Some("00"), Some("00")),
+            (Some("x y"), Some("x y")),
+        ] {
+            assert_eq!(filled(&v.map(str::to_owned)), want, "{v:?}");
+        }
+    }
+}

@@ -23,9 +23,9 @@ use axum::routing::{any, get};
 use axum::Router;
 
 pub use error::ApiError;
+pub use format::{no_cache, ResponseFormat, JSON_UTF8};
 /// Every parameter the upload endpoint reads (the OpenAPI document must list the same).
 pub use params::NAMES as PARAMETERS;
-pub use format::{no_cache, ResponseFormat, JSON_UTF8};
 
 use crate::state::Shared;
 

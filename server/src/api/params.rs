@@ -245,14 +245,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn falsy_values_count_as_missing() {
+    fn raw_values_keep_empty_and_last_wins() {
         let mut p = Params::default();
         p.merge_pairs(b"title=0&name=&tags=1&width=x%20y&tags=2");
-        assert_eq!(p.filled("title"), None);
+        assert_eq!(p.raw("title"), Some("0"));
         assert_eq!(p.raw("name"), Some(""));
-        assert_eq!(p.filled("name"), None);
-        assert_eq!(p.filled("tags"), Some("2"), "last value wins");
-        assert_eq!(p.filled("width"), Some("x y"));
+        assert_eq!(p.raw("tags"), Some("2"), "last value wins");
+        assert_eq!(p.raw("width"), Some("x y"));
     }
 
     #[test]
