@@ -47,6 +47,16 @@ pub enum RemoteError {
     Client(#[from] reqwest::Error),
 }
 
+impl RemoteError {
+    /// The stable machine name of the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RemoteError::BadUrl(_) => "bad_url",
+            RemoteError::Client(_) => "http_client",
+        }
+    }
+}
+
 impl Remote {
     pub fn new(url: &str, key: &str) -> Result<Remote, RemoteError> {
         let endpoint = endpoint_of(url);
@@ -150,6 +160,13 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_http_urls_make_a_remote() {
+        let bad = Remote::new("ftp://h/", "k").err().map(|e| e.code());
+        assert_eq!(bad, Some("bad_url"));
+        assert!(Remote::new("https://h", "k").is_ok());
+    }
 
     #[test]
     fn endpoints() {

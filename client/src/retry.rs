@@ -3,7 +3,7 @@
 //! ([`UploadError::retryable`]), a server's `Retry-After` taking the place of the computed wait.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBuilder, Retryable};
@@ -95,24 +95,17 @@ impl RetryPolicy {
     {
         // Atomics only so the future stays `Send`: the closures run one after another.
         let tries = AtomicU32::new(0);
-        let handed_back = AtomicBool::new(false);
         let res = (|| op(tries.fetch_add(1, Ordering::Relaxed) + 1))
             .retry(self.builder())
             .when(|e: &UploadError| e.retryable())
             .adjust(|e, next| {
                 let wait = next.map(|d| e.retry_after().map_or(d, |r| r.min(MAX_RETRY_AFTER)))?;
-                let go_on = before_retry(tries.load(Ordering::Relaxed), wait, e);
-                handed_back.store(!go_on, Ordering::Relaxed);
-                go_on.then_some(wait)
+                before_retry(tries.load(Ordering::Relaxed), wait, e).then_some(wait)
             })
             .await;
         res.map_err(|error| Failure {
             error,
-            tries: if handed_back.load(Ordering::Relaxed) {
-                1
-            } else {
-                tries.load(Ordering::Relaxed)
-            },
+            tries: tries.load(Ordering::Relaxed),
         })
     }
 }
