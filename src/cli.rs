@@ -187,6 +187,10 @@ pub struct ImportArgs {
     /// Remote mode: an admin API key (needed for the site to honour `use_file_date`).
     #[arg(long, env = "UPSTAGE_KEY", hide_env_values = true)]
     pub key: Option<String>,
+    /// Remote mode: tries per file for connection errors, 5xx and 429 (with jittered backoff,
+    /// or the server's Retry-After); other 4xx answers are never retried.
+    #[arg(long, default_value_t = 4)]
+    pub tries: u32,
     /// Album to put every file in. Local mode: an album name (created if missing). Remote mode:
     /// an encoded album id of the site, sent as `album_id`.
     #[arg(long, conflicts_with = "albums_by_folder")]

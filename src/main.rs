@@ -4,6 +4,7 @@ mod builtins;
 mod cli;
 mod cmd;
 mod config;
+mod local_target;
 mod plugins;
 mod report;
 mod storage;

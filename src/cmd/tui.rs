@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use upstage_tui::engine::expand;
+use upstage_client::expand;
 use upstage_tui::i18n::Lang;
 
 use crate::cli::TuiArgs;

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::engine::{Command, Event};
 use crate::state::{DirEntry, Screen};
+use upstage_client::{Command, Event};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {

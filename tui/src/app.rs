@@ -14,11 +14,11 @@ use ratatui::crossterm::execute;
 use tokio::sync::mpsc;
 
 use crate::action::{Action, Effect};
-use crate::engine::{expand, BatchOptions, Command, Engine, EngineConfig, Journal, Target};
 use crate::i18n::Lang;
 use crate::state::{Quit, State};
 use crate::summary::Summary;
 use crate::{export, keys, picker, render, update};
+use upstage_client::{expand, BatchOptions, Command, Engine, EngineConfig, Journal, Target};
 
 pub struct Setup {
     pub lang: Lang,

@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-use crate::engine::Event;
 use crate::state::{Item, ItemState, Quit, Screen, State};
+use upstage_client::Event;
 
 pub(crate) fn engine_event(s: &mut State, ev: Event, now: Instant) {
     match ev {

@@ -1,12 +1,12 @@
-//! The batch uploader: [`engine`] (shared with `upstage upload`) and the full-screen terminal UI
-//! built on it — plain [`state`], [`action`]s applied by [`update::update`], [`render::render`]
-//! reading the state, and [`app`] running the loop.
+//! The batch uploader's full-screen terminal UI over the `upstage-client` engine (shared with
+//! `upstage upload`): plain [`state`], [`action`]s applied by [`update::update`],
+//! [`render::render`] reading the state, and [`app`] running the loop. It renders and sends
+//! commands; every upload, retry and target lives in the client crate.
 
 pub mod action;
 pub mod app;
 mod apply;
 pub mod clipboard;
-pub mod engine;
 pub mod export;
 mod form;
 pub mod i18n;

@@ -1,6 +1,6 @@
 //! The paste formats of the links screen.
 
-use crate::engine::Links;
+use upstage_client::Links;
 
 /// The paste formats of the done screen, in the order ←→ cycles through them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -82,9 +82,9 @@ pub fn selected(s: &State) -> Option<&crate::state::Item> {
 mod tests {
     use super::*;
     use crate::action::Action;
-    use crate::engine::Event;
     use crate::i18n::Lang;
     use crate::update::update;
+    use upstage_client::Event;
 
     #[test]
     fn paging_ends_and_clicks_land_on_the_drawn_row() {

@@ -2,8 +2,8 @@
 //! queue is cancelled) or cancel them too. The app prints the summary once the screen is gone.
 
 use crate::action::{Action, Effect};
-use crate::engine::Command;
 use crate::state::{Quit, State};
+use upstage_client::Command;
 
 /// `q` or Ctrl-C.
 pub fn ask(s: &mut State) -> Vec<Effect> {
@@ -50,9 +50,9 @@ pub fn answer(s: &mut State, a: Action) -> Vec<Effect> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Event, UploadError};
     use crate::i18n::Lang;
     use crate::update::update;
+    use upstage_client::{Event, UploadError};
 
     fn busy() -> State {
         let mut s = State::new(Lang::En, "t".into(), 1000, 2);

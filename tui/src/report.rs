@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::engine::{Links, UploadError};
 use crate::i18n::Lang;
+use upstage_client::{Links, UploadError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -181,11 +181,7 @@ mod tests {
 
     #[test]
     fn one_shape_for_every_status() {
-        let e = UploadError::Server {
-            status: 400,
-            code: 610,
-            message: "Invalid file data".into(),
-        };
+        let e = UploadError::server(400, 610, "Invalid file data");
         let v = serde_json::to_value(FileRecord::errored(Path::new("/p/a.jpg"), &e, false))
             .expect("json");
         assert_eq!(v["status"], "failed");

@@ -4,10 +4,10 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::engine::{BatchOptions, ItemId, Links, UploadError};
 use crate::i18n::Lang;
 pub use crate::link_format::LinkFormat;
 use crate::meter::Meter;
+use upstage_client::{BatchOptions, ItemId, Links, UploadError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use crate::engine::UploadError;
 use crate::i18n::{hint, message, Lang};
+use upstage_client::UploadError;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Summary {

@@ -4,9 +4,9 @@
 use std::time::Instant;
 
 use crate::action::{Action, Effect};
-use crate::engine::Command;
 use crate::state::{LinkFormat, Quit, Screen, State};
 use crate::{export, form, nav};
+use upstage_client::Command;
 
 pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
     // While leaving is being confirmed only the answer counts.
@@ -115,7 +115,7 @@ pub(crate) fn update_plain(s: &mut State, a: Action) -> Vec<Effect> {
             } else {
                 s.workers.saturating_sub(1)
             };
-            s.workers = n.clamp(1, crate::engine::MAX_WORKERS);
+            s.workers = n.clamp(1, upstage_client::MAX_WORKERS);
             vec![Effect::Engine(Command::SetWorkers(s.workers))]
         }
         Action::Cancel => nav::selected(s)

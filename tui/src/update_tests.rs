@@ -1,9 +1,9 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::engine::{Event, Links, UploadError};
 use crate::i18n::Lang;
 use crate::state::ItemState;
+use upstage_client::{Event, Links, UploadError};
 
 fn state() -> State {
     State::new(Lang::En, "t".into(), 10_000_000, 4)
@@ -80,11 +80,7 @@ fn engine_events_drive_items_and_overall_progress() {
     assert_eq!(s.percent(), 100);
     assert_eq!(s.uploaded().len(), 1);
     assert_eq!(s.errors().len(), 1);
-    let e = UploadError::Server {
-        status: 400,
-        code: 100,
-        message: "Invalid API v1 key.".into(),
-    };
+    let e = UploadError::server(400, 100, "Invalid API v1 key.");
     update(&mut s, Action::Engine(Event::Failed { id: 1, error: e }));
     assert_eq!(s.percent(), 100);
     assert_eq!(s.errors().len(), 2);

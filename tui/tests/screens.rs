@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use upstage_tui::engine::{Links, UploadError};
+use upstage_client::{Links, UploadError};
 use upstage_tui::i18n::Lang;
 use upstage_tui::render::render;
 use upstage_tui::state::{Item, ItemState, Quit, Screen, State};
@@ -40,11 +40,7 @@ fn too_big() -> UploadError {
 }
 
 fn server_err() -> UploadError {
-    UploadError::Server {
-        status: 400,
-        code: 610,
-        message: "Invalid file data".into(),
-    }
+    UploadError::server(400, 610, "Invalid file data")
 }
 
 /// A batch of 8: two done, one skipped, two uploading, one retrying, one queued, one refused.
@@ -214,11 +210,7 @@ fn detail_help_quit_outage_and_stop() {
         check(&format!("help_{tag}"), &s);
         s.help = false;
         s.quit = Quit::Confirm;
-        s.stopped = Some(UploadError::Server {
-            status: 400,
-            code: 100,
-            message: "Invalid API v1 key.".into(),
-        });
+        s.stopped = Some(UploadError::server(400, 100, "Invalid API v1 key."));
         check(&format!("quit_stopped_{tag}"), &s);
     }
 }

@@ -21,7 +21,7 @@ use upstage_core::collect_inputs;
 use crate::cli::ImportArgs;
 use crate::config::Config;
 use report::{Outcome, Reporter, Status};
-use upstage_tui::engine::journal::{self, Journal};
+use upstage_client::journal::{self, Journal};
 
 /// One file to import and the argument it was found under.
 #[derive(Clone, Debug)]
@@ -46,10 +46,10 @@ enum Target {
 }
 
 impl Target {
-    async fn import(&self, item: &Item, bytes: Vec<u8>) -> Result<Done, String> {
+    async fn import(&self, item: &Item) -> Result<Done, String> {
         match self {
             Target::Local(l) => l.import(item).await,
-            Target::Remote(r) => r.import(item, bytes).await,
+            Target::Remote(r) => r.import(item).await,
         }
     }
 }
@@ -79,7 +79,7 @@ pub fn run(cfg: Config, args: ImportArgs) -> Result<ExitCode> {
                     !args.use_mtime_fallback,
                     "--use-mtime-fallback needs local mode (the API has no file-time field)"
                 );
-                let r = remote::Remote::new(url, key, args.album.clone())?;
+                let r = remote::Remote::new(url, &key, args.album.clone(), args.tries)?;
                 let jp = match &args.journal {
                     Some(p) => p.clone(),
                     None => remote::default_journal(r.endpoint())?,
@@ -225,11 +225,9 @@ async fn import_one(
     item: Item,
 ) -> Outcome {
     let path = item.path.clone();
-    let read = tokio::task::spawn_blocking(move || {
-        std::fs::read(&path).map(|b| (journal::sha256_hex(&b), b))
-    })
-    .await;
-    let (hash, bytes) = match read {
+    // Hashed in chunks and sent streamed: a file is never whole in memory.
+    let read = tokio::task::spawn_blocking(move || journal::sha256_file(&path)).await;
+    let hash = match read {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => return Outcome::failed(&item.path, None, format!("could not read: {e}")),
         Err(e) => return Outcome::failed(&item.path, None, e.to_string()),
@@ -255,7 +253,7 @@ async fn import_one(
         }
         c.insert(hash.clone(), item.path.clone());
     }
-    match target.import(&item, bytes).await {
+    match target.import(&item).await {
         Ok(done) => match journal.record(&hash, &item.path, &done.url, None) {
             Ok(()) => Outcome {
                 path: item.path,

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use upstage_tui::engine::{expand, Command, Engine, Event};
+use upstage_client::{expand, Command, Engine, Event};
 
 use crate::cli::{UploadArgs, UploadFormat};
 use crate::config::Config;
@@ -31,7 +31,7 @@ pub fn run(cfg: Config, args: UploadArgs) -> Result<ExitCode> {
             ));
         }
         for (path, why) in &walk_errors {
-            let e = upstage_tui::engine::UploadError::rejected("unreadable", why.clone());
+            let e = upstage_client::UploadError::rejected("unreadable", why.clone());
             out.failed(None, path, &e, true);
         }
         let started = Instant::now();

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use upstage_tui::engine::ItemId;
+use upstage_client::ItemId;
 
 pub struct Ordered {
     next: ItemId,

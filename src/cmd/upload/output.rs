@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use upstage_tui::engine::{ItemId, Links, UploadError};
+use upstage_client::{ItemId, Links, UploadError};
 use upstage_tui::i18n::Lang;
 use upstage_tui::report::FileRecord;
 use upstage_tui::summary::Summary;

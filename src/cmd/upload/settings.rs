@@ -20,7 +20,7 @@ impl Default for UploadSettings {
         UploadSettings {
             url: None,
             key: None,
-            concurrency: upstage_tui::engine::DEFAULT_WORKERS,
+            concurrency: upstage_client::DEFAULT_WORKERS,
             lang: None,
         }
     }

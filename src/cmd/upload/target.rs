@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use upstage_tui::engine::{
-    default_journal, Backoff, BatchOptions, EngineConfig, Journal, Local, Remote, Target,
+use upstage_client::{
+    default_journal, BatchOptions, EngineConfig, Journal, Remote, RetryPolicy, Target,
 };
 
 use crate::cli::BatchArgs;
 use crate::config::Config;
+use crate::local_target::Library;
 
 pub struct Opened {
     pub target: Arc<Target>,
@@ -57,12 +58,12 @@ pub async fn open(cfg: &Config, b: &BatchArgs, files: &[PathBuf]) -> Result<Open
             let state = upstage_server::ingest::open_library(cfg.serve_options()?)
                 .await
                 .with_context(|| format!("opening the library in {}", cfg.data_dir.display()))?;
-            let (local, new_key) = Local::new(state).await?;
+            let (local, new_key) = Library::new(state, &cfg.data_dir).await?;
             let albums = local.albums().await?;
-            (Target::Local(local), albums, new_key)
+            (Target::Local(Box::new(local)), albums, new_key)
         }
     };
-    let label = target.describe(&cfg.data_dir);
+    let label = target.describe();
     let journal = if b.no_journal {
         None
     } else {
@@ -77,9 +78,9 @@ pub async fn open(cfg: &Config, b: &BatchArgs, files: &[PathBuf]) -> Result<Open
     let engine = EngineConfig {
         workers: b.concurrency.unwrap_or(cfg.upload.concurrency).max(1),
         max_bytes: cfg.limits.max_bytes,
-        backoff: Backoff {
+        retry: RetryPolicy {
             tries: b.tries.max(1),
-            ..Backoff::default()
+            ..RetryPolicy::default()
         },
     };
     Ok(Opened {

@@ -2,7 +2,7 @@
 //! languages. The server's own message is shown as sent; this goes beside it.
 
 use super::Lang;
-use crate::engine::UploadError;
+use upstage_client::UploadError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Hint {
@@ -120,26 +120,10 @@ mod tests {
     #[test]
     fn every_error_has_words_in_both_languages() {
         let errors = [
-            UploadError::Server {
-                status: 400,
-                code: 100,
-                message: "Invalid API v1 key.".into(),
-            },
-            UploadError::Server {
-                status: 400,
-                code: 610,
-                message: "Invalid file data".into(),
-            },
-            UploadError::Server {
-                status: 503,
-                code: 503,
-                message: "busy".into(),
-            },
-            UploadError::Server {
-                status: 413,
-                code: 0,
-                message: "too big".into(),
-            },
+            UploadError::server(400, 100, "Invalid API v1 key."),
+            UploadError::server(400, 610, "Invalid file data"),
+            UploadError::server(503, 503, "busy"),
+            UploadError::server(413, 0, "too big"),
             UploadError::network("reset"),
             UploadError::unreachable("refused"),
             UploadError::rejected("too_large", "x"),

@@ -4,7 +4,7 @@
 mod da;
 mod en;
 
-use crate::engine::{ExpiryError, OptionError};
+use upstage_client::{ExpiryError, OptionError};
 mod hints;
 
 pub use hints::{hint, message};

@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::engine::Links;
 use crate::i18n::Strings;
 use crate::state::{LinkFormat, State};
+use upstage_client::Links;
 
 pub(super) fn format_name(t: &Strings, f: LinkFormat) -> &'static str {
     match f {

@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::engine::Expiry;
 use crate::state::State;
+use upstage_client::Expiry;
 
 /// "expires 2026-11-27 14:05" beside the expiration, from the value as typed.
 fn expiry_note(s: &State) -> String {

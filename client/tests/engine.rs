@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
-use upstage_tui::engine::{BatchOptions, Command, Event, Journal, UploadError};
+use upstage_client::{BatchOptions, Command, Event, Journal, UploadError};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retries_5xx_never_4xx() {
@@ -37,14 +37,7 @@ async fn retries_5xx_never_4xx() {
             _ => None,
         })
         .collect();
-    assert_eq!(
-        failed,
-        [&UploadError::Server {
-            status: 400,
-            code: 400,
-            message: "scripted 400".into()
-        }]
-    );
+    assert_eq!(failed, [&UploadError::server(400, 400, "scripted 400")]);
     assert_eq!(count(&evs, |e| matches!(e, Event::Done { .. })), 1);
     assert_eq!(script.requests.load(Ordering::SeqCst), 4);
     // Progress counts real body bytes, up to the whole file.

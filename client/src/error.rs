@@ -1,6 +1,8 @@
 //! Why one file did not upload. Every variant has a stable code (`code()`), shown in reports and
 //! `--json` lines; `retryable()` is the single place that decides what is worth another try.
 
+use std::time::Duration;
+
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -9,12 +11,15 @@ pub enum UploadError {
     /// Refused before sending: unsupported content, too large, empty, unreadable.
     #[error("{message}")]
     Rejected { code: String, message: String },
-    /// The server answered with an error (its HTTP status, Chevereto code and message).
+    /// The server answered with an error (its HTTP status, Chevereto code and message, and
+    /// the wait its `Retry-After` asked for).
     #[error("HTTP {status}: {message} (code {code})")]
     Server {
         status: u16,
         code: i64,
         message: String,
+        #[serde(skip)]
+        retry_after: Option<Duration>,
     },
     /// No usable answer: connection reset, timeout, a body that is not the API's.
     #[error("network error: {message}")]
@@ -36,6 +41,16 @@ impl UploadError {
         }
     }
 
+    /// A server answer without a `Retry-After`.
+    pub fn server(status: u16, code: i64, message: impl Into<String>) -> Self {
+        UploadError::Server {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
     pub fn network(message: impl Into<String>) -> Self {
         UploadError::Network {
             message: message.into(),
@@ -54,12 +69,39 @@ impl UploadError {
         }
     }
 
-    /// Network errors and 5xx may pass on a later try; 4xx are the server's final word.
+    /// Safe to send again: no connection or no answer, a 5xx, or 429 (slow down). Every other
+    /// 4xx is the server's final word about this file.
     pub fn retryable(&self) -> bool {
         match self {
             UploadError::Network { .. } | UploadError::Unreachable { .. } => true,
-            UploadError::Server { status, .. } => *status >= 500,
+            UploadError::Server { status, .. } => *status >= 500 || *status == 429,
             UploadError::Rejected { .. } | UploadError::Local { .. } => false,
+        }
+    }
+
+    /// A server answer with the wait its `Retry-After` header asked for.
+    pub fn with_retry_after(self, wait: Option<Duration>) -> Self {
+        match self {
+            UploadError::Server {
+                status,
+                code,
+                message,
+                ..
+            } => UploadError::Server {
+                status,
+                code,
+                message,
+                retry_after: wait,
+            },
+            other => other,
+        }
+    }
+
+    /// The wait the server asked for before the next try.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            UploadError::Server { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 
@@ -134,14 +176,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_network_and_5xx_are_retried() {
+    fn only_network_5xx_and_429_are_retried() {
         assert!(UploadError::network("reset").retryable());
-        let s = |status| UploadError::Server {
-            status,
-            code: 0,
-            message: String::new(),
-        };
+        let s = |status| UploadError::server(status, 0, "");
         assert!(s(503).retryable());
+        assert!(s(429).retryable());
         assert!(!s(400).retryable());
         assert!(!s(413).retryable());
         assert!(!UploadError::rejected("too_large", "x").retryable());
@@ -149,11 +188,7 @@ mod tests {
 
     #[test]
     fn only_a_refused_key_is_an_auth_error() {
-        let s = |status, code, m: &str| UploadError::Server {
-            status,
-            code,
-            message: m.into(),
-        };
+        let s = |status, code, m: &str| UploadError::server(status, code, m);
         assert!(s(400, 100, "Invalid API v1 key.").is_auth());
         assert!(s(400, 100, "No key provided").is_auth());
         assert!(s(403, 0, "forbidden").is_auth());

@@ -8,8 +8,20 @@ use reqwest::multipart::{Form, Part};
 use reqwest::Body;
 use tokio::sync::watch;
 
+use super::answer::{parse_response, retry_after};
 use super::body::{file_stream, OnProgress};
 use super::UploadError;
+
+/// The header our server sets on answers to say which date filed the upload.
+const DATE_SOURCE: &str = "x-upstage-date-source";
+
+/// A success: the API's `image` object, and which date the server filed it by (our server
+/// says; other sites do not).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    pub image: serde_json::Value,
+    pub date_source: Option<String>,
+}
 
 /// `https://site`, `https://site/` and `https://site/api/1/upload` all mean the same endpoint.
 pub fn endpoint_of(url: &str) -> String {
@@ -35,6 +47,16 @@ pub enum RemoteError {
     Client(#[from] reqwest::Error),
 }
 
+impl RemoteError {
+    /// The stable machine name of the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RemoteError::BadUrl(_) => "bad_url",
+            RemoteError::Client(_) => "http_client",
+        }
+    }
+}
+
 impl Remote {
     pub fn new(url: &str, key: &str) -> Result<Remote, RemoteError> {
         let endpoint = endpoint_of(url);
@@ -58,14 +80,25 @@ impl Remote {
         &self.endpoint
     }
 
-    /// One try: the `image` object of the success response, or why not.
+    /// One try without pausing or progress (`upstage import`): still streamed from disk.
+    pub async fn upload(
+        &self,
+        path: &Path,
+        params: &[(&'static str, String)],
+    ) -> Result<Answer, UploadError> {
+        // Never paused: a dropped sender reads as "carry on".
+        let paused = watch::channel(false).1;
+        self.send(path, params, paused, Box::new(|_, _| {})).await
+    }
+
+    /// One try: the file streamed from disk as the `source` part (never whole in memory).
     pub async fn send(
         &self,
         path: &Path,
         params: &[(&'static str, String)],
         paused: watch::Receiver<bool>,
         on_progress: OnProgress,
-    ) -> Result<serde_json::Value, UploadError> {
+    ) -> Result<Answer, UploadError> {
         let len = std::fs::metadata(path)
             .map_err(|e| UploadError::local(format!("could not read: {e}")))?
             .len();
@@ -97,11 +130,18 @@ impl Remote {
                 }
             })?;
         let status = resp.status().as_u16();
+        let wait = retry_after(resp.headers());
+        let date_source = resp
+            .headers()
+            .get(DATE_SOURCE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = resp
             .text()
             .await
             .map_err(|e| UploadError::network(format!("reading the response: {e}")))?;
-        parse_response(status, &body)
+        let image = parse_response(status, &body).map_err(|e| e.with_retry_after(wait))?;
+        Ok(Answer { image, date_source })
     }
 }
 
@@ -117,45 +157,16 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-/// The `image` object of a success, or the server's error (code and message from the
-/// Chevereto error shape when present).
-pub fn parse_response(status: u16, body: &str) -> Result<serde_json::Value, UploadError> {
-    let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
-    if !(200..300).contains(&status) {
-        let code = json
-            .as_ref()
-            .and_then(|j| j.pointer("/error/code"))
-            .and_then(|c| c.as_i64())
-            .unwrap_or(0);
-        let message = json
-            .as_ref()
-            .and_then(|j| j.pointer("/error/message"))
-            .and_then(|m| m.as_str())
-            .map(str::to_owned)
-            .unwrap_or_else(|| snippet(body));
-        return Err(UploadError::Server {
-            status,
-            code,
-            message,
-        });
-    }
-    match json.and_then(|mut j| j.get_mut("image").map(serde_json::Value::take)) {
-        Some(image) => Ok(image),
-        None => Err(UploadError::network(format!(
-            "not an upload API response: {}",
-            snippet(body)
-        ))),
-    }
-}
-
-fn snippet(body: &str) -> String {
-    let s: String = body.chars().take(200).collect();
-    s.trim().to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_http_urls_make_a_remote() {
+        let bad = Remote::new("ftp://h/", "k").err().map(|e| e.code());
+        assert_eq!(bad, Some("bad_url"));
+        assert!(Remote::new("https://h", "k").is_ok());
+    }
 
     #[test]
     fn endpoints() {
@@ -165,23 +176,5 @@ mod tests {
             endpoint_of("https://h/x/api/1/upload/"),
             "https://h/x/api/1/upload"
         );
-    }
-
-    #[test]
-    fn responses() {
-        let err = r#"{"status_code":400,"error":{"message":"Invalid API v1 key.","code":100},"status_txt":"Bad Request"}"#;
-        assert_eq!(
-            parse_response(400, err),
-            Err(UploadError::Server {
-                status: 400,
-                code: 100,
-                message: "Invalid API v1 key.".into()
-            })
-        );
-        let e = parse_response(502, "<html>bad gateway</html>").expect_err("5xx");
-        assert!(e.retryable());
-        let ok = parse_response(200, r#"{"image":{"url":"u"}}"#).expect("ok");
-        assert_eq!(ok["url"], "u");
-        assert!(parse_response(200, "http://x").is_err());
     }
 }

@@ -14,7 +14,9 @@ mod halt;
 
 use super::outage::Outage;
 use super::worker::{self, Job, Outcome};
-use super::{check, Backoff, BatchOptions, Command, Event, ItemId, Journal, Target, UploadError};
+use super::{
+    check, BatchOptions, Command, Event, ItemId, Journal, RetryPolicy, Target, UploadError,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Status {
@@ -29,7 +31,7 @@ enum Status {
 pub(super) struct Scheduler {
     pub target: Arc<Target>,
     pub journal: Option<Arc<Journal>>,
-    pub backoff: Backoff,
+    pub retry: RetryPolicy,
     pub max_bytes: u64,
     pub workers: usize,
     pub events: mpsc::UnboundedSender<Event>,
@@ -48,7 +50,7 @@ impl Scheduler {
     pub fn new(
         target: Arc<Target>,
         journal: Option<Arc<Journal>>,
-        backoff: Backoff,
+        retry: RetryPolicy,
         max_bytes: u64,
         workers: usize,
         events: mpsc::UnboundedSender<Event>,
@@ -56,7 +58,7 @@ impl Scheduler {
         Scheduler {
             target,
             journal,
-            backoff,
+            retry,
             max_bytes,
             workers: workers.clamp(1, super::MAX_WORKERS),
             events,
@@ -211,7 +213,7 @@ impl Scheduler {
                 options: options.clone(),
                 target: self.target.clone(),
                 journal: self.journal.clone(),
-                backoff: self.backoff,
+                retry: self.retry,
                 paused: self.paused.subscribe(),
                 events: self.events.clone(),
             };

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use upstage_tui::engine::{BatchOptions, Command, Event, UploadError};
+use upstage_client::{BatchOptions, Command, Event, UploadError};
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

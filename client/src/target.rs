@@ -5,21 +5,21 @@ use std::path::Path;
 use tokio::sync::watch;
 
 use super::body::OnProgress;
-use super::local::Local;
+use super::local::LocalLibrary;
 use super::remote::Remote;
 use super::{BatchOptions, UploadError};
 
 pub enum Target {
     Remote(Remote),
-    Local(Local),
+    Local(Box<dyn LocalLibrary>),
 }
 
 impl Target {
     /// A stable name for the target: the endpoint, or `local:<data dir>`.
-    pub fn describe(&self, data_dir: &Path) -> String {
+    pub fn describe(&self) -> String {
         match self {
             Target::Remote(r) => r.endpoint().to_owned(),
-            Target::Local(_) => format!("local:{}", data_dir.display()),
+            Target::Local(l) => l.describe(),
         }
     }
 
@@ -44,9 +44,9 @@ impl Target {
         on_progress: OnProgress,
     ) -> Result<serde_json::Value, UploadError> {
         match self {
-            Target::Remote(r) => r.send(path, &params, paused, on_progress).await,
+            Target::Remote(r) => Ok(r.send(path, &params, paused, on_progress).await?.image),
             Target::Local(l) => {
-                let image = l.send(path, &params).await?;
+                let image = l.ingest(path, &params).await?;
                 let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
                 on_progress(len, 0.0);
                 Ok(image)

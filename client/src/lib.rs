@@ -1,10 +1,13 @@
-//! The upload engine shared by `upstage tui` and `upstage upload`: a queue of files, N parallel
-//! workers (adjustable live), streaming bodies with real byte progress, retries with backoff on
-//! network errors and 5xx (never 4xx), pause/resume, cancel, retry, and a journal so a rerun of
-//! the same batch skips what is done. It is driven by [`Command`]s and reports [`Event`]s over
+//! The one upload client of Upstage, used by `upstage upload`, `upstage tui` and
+//! `upstage import --to`: a [`Remote`] site (any Chevereto V1.1 endpoint, the file streamed from
+//! disk as a multipart part) or a [`LocalLibrary`] the binary provides, one [`RetryPolicy`]
+//! (jittered exponential backoff; connection errors, 5xx and 429 only, `Retry-After` honoured),
+//! and the batch [`Engine`]: a queue of files, N parallel workers (adjustable live), real byte
+//! progress, pause/resume, cancel, retry, an outage pause, and a journal so a rerun of the same
+//! batch skips what is done. The engine is driven by [`Command`]s and reports [`Event`]s over
 //! tokio channels; it never touches the terminal.
 
-mod backoff;
+mod answer;
 mod batch;
 mod body;
 mod check;
@@ -16,6 +19,7 @@ mod links;
 mod local;
 mod outage;
 mod remote;
+pub mod retry;
 mod scheduler;
 mod target;
 mod worker;
@@ -25,7 +29,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-pub use backoff::Backoff;
+pub use answer::parse_response;
 pub use batch::{BatchOptions, OptionError};
 pub use check::check;
 pub use error::UploadError;
@@ -33,8 +37,9 @@ pub use event::{Command, Event, ItemId};
 pub use expiry::{Expiry, ExpiryError};
 pub use journal::Journal;
 pub use links::Links;
-pub use local::Local;
-pub use remote::{endpoint_of, parse_response, Remote, RemoteError};
+pub use local::{BoxFuture, LocalLibrary};
+pub use remote::{endpoint_of, Answer, Remote, RemoteError};
+pub use retry::{Failure, RetryPolicy};
 pub use target::Target;
 
 /// Upper bound for live worker changes: beyond this a single client only adds contention.
@@ -44,7 +49,7 @@ pub const DEFAULT_WORKERS: usize = 4;
 pub struct EngineConfig {
     pub workers: usize,
     pub max_bytes: u64,
-    pub backoff: Backoff,
+    pub retry: RetryPolicy,
 }
 
 /// Sends commands to a running engine; dropping it lets the engine finish what is queued.
@@ -62,14 +67,8 @@ impl Engine {
     ) -> (Engine, mpsc::UnboundedReceiver<Event>) {
         let (tx, rx) = mpsc::unbounded_channel();
         let (etx, erx) = mpsc::unbounded_channel();
-        let s = scheduler::Scheduler::new(
-            target,
-            journal,
-            cfg.backoff,
-            cfg.max_bytes,
-            cfg.workers,
-            etx,
-        );
+        let s =
+            scheduler::Scheduler::new(target, journal, cfg.retry, cfg.max_bytes, cfg.workers, etx);
         tokio::spawn(s.run(rx));
         (Engine { tx }, erx)
     }

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
 use tokio::sync::mpsc::UnboundedReceiver;
-use upstage_tui::engine::{Backoff, Engine, EngineConfig, Event, Journal, Remote, Target};
+use upstage_client::{Engine, EngineConfig, Event, Journal, Remote, RetryPolicy, Target};
 
 #[derive(Default)]
 pub struct Script {
@@ -99,11 +99,12 @@ pub fn files(dir: &std::path::Path, n: usize) -> Vec<PathBuf> {
         .collect()
 }
 
-pub fn fast() -> Backoff {
-    Backoff {
+pub fn fast() -> RetryPolicy {
+    RetryPolicy {
         tries: 3,
         first_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(40),
+        seed: None,
     }
 }
 
@@ -116,7 +117,7 @@ pub fn engine(
     let cfg = EngineConfig {
         workers,
         max_bytes: 10_000_000,
-        backoff: fast(),
+        retry: fast(),
     };
     Engine::spawn(cfg, Arc::new(target), journal)
 }

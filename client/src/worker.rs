@@ -1,5 +1,5 @@
 //! One file from queue to result: skip it if the journal has its content, else send it, retrying
-//! network errors and 5xx with backoff, and journal the success before reporting it.
+//! what the retry policy allows, and journal the success before reporting it.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
 
 use super::journal::{sha256_file, Journal};
-use super::{Backoff, BatchOptions, Event, ItemId, Links, Target, UploadError};
+use super::{BatchOptions, Event, ItemId, Links, RetryPolicy, Target, UploadError};
 
 pub(super) struct Job {
     pub id: ItemId,
@@ -16,7 +16,7 @@ pub(super) struct Job {
     pub options: Arc<BatchOptions>,
     pub target: Arc<Target>,
     pub journal: Option<Arc<Journal>>,
-    pub backoff: Backoff,
+    pub retry: RetryPolicy,
     pub paused: watch::Receiver<bool>,
     pub events: mpsc::UnboundedSender<Event>,
 }
@@ -88,15 +88,14 @@ async fn send_with_retries(
     job: &Job,
     params: Vec<(&'static str, String)>,
 ) -> Result<(serde_json::Value, Duration), UploadError> {
-    let mut attempt = 1;
-    loop {
+    let last_byte = Arc::new(Mutex::new(None::<Instant>));
+    let try_once = |attempt| {
         let _ = job.events.send(Event::Started {
             id: job.id,
             attempt,
         });
         let (events, id) = (job.events.clone(), job.id);
         let total = std::fs::metadata(&job.path).map(|m| m.len()).unwrap_or(0);
-        let last_byte = Arc::new(Mutex::new(None::<Instant>));
         let mark = last_byte.clone();
         let progress = Box::new(move |sent, bytes_per_sec| {
             if sent >= total {
@@ -111,29 +110,27 @@ async fn send_with_retries(
                 bytes_per_sec,
             });
         });
-        let res = job
-            .target
+        job.target
             .send(&job.path, params.clone(), job.paused.clone(), progress)
-            .await;
-        match res {
-            Ok(image) => {
-                let sent_at = last_byte.lock().ok().and_then(|m| *m);
-                return Ok((image, sent_at.map(|t| t.elapsed()).unwrap_or_default()));
-            }
-            // The scheduler pauses the batch and queues the file again; no try is spent.
-            Err(e @ UploadError::Unreachable { .. }) => return Err(e),
-            Err(e) if e.retryable() && attempt < job.backoff.tries => {
-                let after = job.backoff.delay(attempt);
-                let _ = job.events.send(Event::Retrying {
-                    id: job.id,
-                    attempt,
-                    after,
-                    error: e,
-                });
-                tokio::time::sleep(after).await;
-                attempt += 1;
-            }
-            Err(e) => return Err(e),
+    };
+    let before_retry = |attempt, after, error: &UploadError| {
+        // The scheduler pauses the batch and queues the file again; no try is spent.
+        if matches!(error, UploadError::Unreachable { .. }) {
+            return false;
         }
-    }
+        let _ = job.events.send(Event::Retrying {
+            id: job.id,
+            attempt,
+            after,
+            error: error.clone(),
+        });
+        true
+    };
+    let image = job
+        .retry
+        .run(try_once, before_retry)
+        .await
+        .map_err(|f| f.error)?;
+    let sent_at = last_byte.lock().ok().and_then(|m| *m);
+    Ok((image, sent_at.map(|t| t.elapsed()).unwrap_or_default()))
 }
