@@ -77,6 +77,11 @@ impl Server {
         self.root.join("data")
     }
 
+    /// The server's process id (to watch its memory).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.root.join("serve.log")).unwrap_or_default()
     }

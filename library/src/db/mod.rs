@@ -2,6 +2,7 @@
 //! text dates, `RETURNING`) run on the embedded SQLite file and on PostgreSQL.
 
 mod albums;
+mod file_expiry;
 mod images;
 mod pending;
 mod record;

@@ -18,6 +18,7 @@ mod live;
 mod search;
 mod stage;
 mod storage;
+mod storage_read;
 
 pub use catalog::{AllowEntry, AllowList, Catalog, EntryStatus, PluginEntry, ScanMode};
 pub use descriptor::validate;

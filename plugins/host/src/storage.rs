@@ -1,15 +1,16 @@
 //! A storage plugin as an `upstage_storage::Storage`.
 
-use std::io::Read;
+use std::io::{Read, Write};
 
+use std::sync::Arc;
 use upstage_sdk::abi::{put_mode, UpChunkSource, UpStorageVTable, UpStr};
 use upstage_sdk::plugin::PluginErrorKind;
-use upstage_storage::{
-    byte_window, validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored,
-};
+
+use upstage_storage::{validate_key, PutMode, Storage, StorageError, StorageErrorKind, Stored};
 
 use crate::call::{checked, vec_sink, ReaderChunks, SliceChunks};
 use crate::live::{Failure, Live};
+use crate::storage_read::{read_window, ReadFailure};
 use crate::{CallError, LoadError, PluginKind, PluginLibrary};
 
 /// Bodies are lent to the plugin in pieces of this size, so a backend can stream them on.
@@ -26,7 +27,7 @@ pub struct PutOutcome {
 /// One configured storage plugin: the instance calls go to, replaced after a panic like a
 /// stage's (see `live`).
 pub struct PluginStorage {
-    live: Live,
+    live: Arc<Live>,
     vt: &'static UpStorageVTable,
     label: String,
 }
@@ -46,7 +47,7 @@ impl PluginStorage {
         };
         Ok(PluginStorage {
             label: format!("plugin:{}", lib.info.name),
-            live: Live::create(lib, config_json)?,
+            live: Arc::new(Live::create(lib, config_json)?),
             vt,
         })
     }
@@ -57,27 +58,25 @@ impl PluginStorage {
     }
 
     fn error(&self, f: Failure<CallError>) -> StorageError {
-        let name = self.live.name();
-        let (e, note) = match f {
-            Failure::Disabled(why) => {
-                return StorageError::new(
-                    StorageErrorKind::Backend,
-                    format!("plugin '{name}' is {why}"),
-                )
-            }
-            Failure::Call { error, note, .. } => (error, note),
-        };
-        let kind = match e.kind {
-            PluginErrorKind::NotFound => StorageErrorKind::NotFound,
-            PluginErrorKind::AlreadyExists => StorageErrorKind::AlreadyExists,
-            PluginErrorKind::InvalidArgument => StorageErrorKind::InvalidKey,
-            PluginErrorKind::Io => StorageErrorKind::Io,
-            _ => StorageErrorKind::Backend,
-        };
-        StorageError::new(
-            kind,
-            format!("plugin '{name}': {} [{}]{note}", e.message, e.kind.as_str()),
-        )
+        plugin_error(&self.live, f)
+    }
+
+    /// A windowed read whose bytes go to `out` (see `storage_read`).
+    fn read_into(
+        &self,
+        key: &str,
+        offset: u64,
+        len: u64,
+        out: &mut dyn Write,
+    ) -> Result<u64, StorageError> {
+        validate_key(key)?;
+        read_window(&self.live, self.vt, key, offset, len, out).map_err(|f| match f {
+            ReadFailure::Plugin(f) => self.error(f),
+            ReadFailure::Refused => StorageError::new(
+                StorageErrorKind::Io,
+                format!("reading {key}: the destination refused the bytes"),
+            ),
+        })
     }
 
     fn put_source(
@@ -154,6 +153,30 @@ impl PluginStorage {
     }
 }
 
+fn plugin_error(live: &Live, f: Failure<CallError>) -> StorageError {
+    let name = live.name();
+    let (e, note) = match f {
+        Failure::Disabled(why) => {
+            return StorageError::new(
+                StorageErrorKind::Backend,
+                format!("plugin '{name}' is {why}"),
+            )
+        }
+        Failure::Call { error, note, .. } => (error, note),
+    };
+    let kind = match e.kind {
+        PluginErrorKind::NotFound => StorageErrorKind::NotFound,
+        PluginErrorKind::AlreadyExists => StorageErrorKind::AlreadyExists,
+        PluginErrorKind::InvalidArgument => StorageErrorKind::InvalidKey,
+        PluginErrorKind::Io => StorageErrorKind::Io,
+        _ => StorageErrorKind::Backend,
+    };
+    StorageError::new(
+        kind,
+        format!("plugin '{name}': {} [{}]{note}", e.message, e.kind.as_str()),
+    )
+}
+
 fn missing(what: &str) -> StorageError {
     StorageError::new(StorageErrorKind::Backend, format!("plugin has no {what}"))
 }
@@ -191,38 +214,36 @@ impl Storage for PluginStorage {
         Ok(out)
     }
 
-    /// Through the plugin's `get_range`; a plugin built before it existed is read whole.
+    /// Through the plugin's `get_range`; a plugin built before it existed streams its `get`
+    /// past a window, so only `len` bytes are ever held.
     fn get_range(&self, key: &str, offset: u64, len: u64) -> Result<Vec<u8>, StorageError> {
-        validate_key(key)?;
-        let Some(get_range) = self.vt.get_range else {
-            return Ok(byte_window(self.get(key)?, offset, len));
-        };
         let mut out = Vec::new();
-        self.live
-            .run(|inst| {
-                out.clear();
-                let sink = vec_sink(&mut out);
-                checked(|err| unsafe {
-                    get_range(inst.raw(), UpStr::new(key), offset, len, &sink, err)
-                })
-            })
-            .map_err(|f| self.error(f))?;
-        // A plugin that writes more than asked does not get to send it.
-        out.truncate(usize::try_from(len).unwrap_or(usize::MAX));
+        self.read_into(key, offset, len, &mut out)?;
         Ok(out)
     }
 
-    /// Through the plugin's `stat`; a plugin built before it existed is read whole.
+    /// Through the plugin's `stat`; a plugin built before it existed has its `get` counted.
     fn size(&self, key: &str) -> Result<u64, StorageError> {
         validate_key(key)?;
         let Some(stat) = self.vt.stat else {
-            return Ok(self.get(key)?.len() as u64);
+            return self.read_into(key, 0, u64::MAX, &mut std::io::sink());
         };
         let mut size = 0u64;
         self.live
             .run(|inst| checked(|err| unsafe { stat(inst.raw(), UpStr::new(key), &mut size, err) }))
             .map_err(|f| self.error(f))?;
         Ok(size)
+    }
+
+    /// One plugin call for the whole range, its bytes handed over as the reader takes them.
+    fn open_range(
+        &self,
+        key: &str,
+        offset: u64,
+        len: u64,
+    ) -> Result<Box<dyn Read + Send>, StorageError> {
+        validate_key(key)?;
+        crate::storage_read::open(self.live.clone(), self.vt, key, offset, len, plugin_error)
     }
 
     fn delete(&self, key: &str) -> Result<(), StorageError> {

@@ -1,49 +1,78 @@
-//! Stored files: served from the storage root with the right type, validators and a long cache
-//! (names never change content: a new upload gets a new name).
+//! Stored files, answered as a CDN origin should: the right type, strong validators, 304s,
+//! single byte ranges (`If-Range` honoured), bodies streamed from any backend in bounded memory,
+//! and a cache lifetime that never outlives the image (see `lifetime`). Every backend goes
+//! through the same code: size and date from a HEAD-like `stat`, bytes from a range reader.
+//!
+//! Anything that cannot be a stored name is 404 before the backend is asked, so odd paths can
+//! neither reach a backend's own error paths nor show up as gateway errors.
 
-use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use std::time::SystemTime;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use tower::ServiceExt;
-use tower_http::services::ServeFile;
+use upstage_storage::{ObjectMeta, StorageError, StorageErrorKind};
 
 use crate::state::Shared;
 
+mod body;
+mod conditional;
+mod lifetime;
 mod range;
 
-/// Remote objects are sent in pieces of this size, each read with one `get_range`, so memory
-/// per download stays bounded whatever the object's size.
-const PIECE: u64 = 1 << 20;
+use conditional::Validators;
+use lifetime::Lifetime;
+
+/// The longest file or folder name any filesystem or object store here takes.
+const NAME_MAX: usize = 255;
 
 pub async fn serve(
     State(state): State<Shared>,
-    Path(path): Path<String>,
-    req: Request,
+    method: Method,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
 ) -> Response {
-    // Names never start with a dot: such a segment is an in-flight temp file or not ours.
-    if path.split('/').any(|seg| seg.starts_with('.')) {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let key = format!("images/{path}");
-    let ext = path.rsplit('.').next().unwrap_or("");
-    let mime = upstage_library::view::mime_of(ext)
-        .parse()
-        .unwrap_or(mime::APPLICATION_OCTET_STREAM);
-    let mut resp = match state.storage.local_path(&key) {
-        Some(file) => match serve_path(&file, &mime, req).await {
-            Some(r) => r,
-            None => return StatusCode::NOT_FOUND.into_response(),
-        },
-        None => match serve_object(&state, key, &mime, req).await {
-            Ok(r) => r,
-            Err(status) => return status.into_response(),
-        },
+    // A path that does not decode (a non-UTF-8 percent sequence) names nothing we store.
+    let Ok(Path(path)) = path else {
+        return not_found();
     };
-    let h = resp.headers_mut();
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    let key = format!("images/{path}");
+    if !could_be_stored(&key) {
+        return not_found();
+    }
+    let now = SystemTime::now();
+    let storage = state.storage.clone();
+    let k = key.clone();
+    let (life, meta) = tokio::join!(
+        lifetime::of(&state, &key, now),
+        tokio::task::spawn_blocking(move || storage.stat(&k))
     );
+    let meta = match meta {
+        Ok(Ok(m)) => m,
+        Ok(Err(e)) => return storage_failure(&key, e),
+        Err(e) => {
+            return storage_failure(&key, StorageError::new(StorageErrorKind::Io, e.to_string()))
+        }
+    };
+    if life == Lifetime::Expired {
+        return not_found();
+    }
+    let v = Validators::of(&key, &meta);
+    let mut resp = answer(&state, key, &method, &headers, &meta, &v).await;
+    let status = resp.status();
+    let h = resp.headers_mut();
+    if status == StatusCode::NOT_FOUND || status.is_server_error() {
+        return resp;
+    }
+    v.write(h);
+    if status == StatusCode::RANGE_NOT_SATISFIABLE {
+        // An error about one request's range is nothing for a cache to keep.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else {
+        life.write(now, h);
+    }
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -51,71 +80,32 @@ pub async fn serve(
     resp
 }
 
-/// `If-None-Match` uses the weak comparison (RFC 9110 §13.1.2): `W/` prefixes are ignored.
-fn etag_matches(header: &str, etag: &str) -> bool {
-    header.split(',').map(str::trim).any(|t| {
-        t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag.strip_prefix("W/").unwrap_or(etag)
-    })
+/// Keys the naming can produce: valid storage keys (no empty, `.` or `..` segment, no
+/// backslash or NUL), no hidden segment (in-flight temp files), no control character, no
+/// over-long name. Everything else is 404 without asking the backend.
+fn could_be_stored(key: &str) -> bool {
+    upstage_storage::validate_key(key).is_ok()
+        && !key.chars().any(char::is_control)
+        && key
+            .split('/')
+            .all(|seg| !seg.starts_with('.') && seg.len() <= NAME_MAX)
 }
 
-/// A file on local disk: `ServeFile` does Range, If-Modified-Since and HEAD; the ETag comes
-/// from size and mtime, so validating never reads the file.
-async fn serve_path(file: &std::path::Path, mime: &mime::Mime, req: Request) -> Option<Response> {
-    let meta = match tokio::fs::metadata(file).await {
-        Ok(m) if m.is_file() => m,
-        _ => return None,
-    };
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_secs());
-    let etag = format!("\"{:x}-{:x}\"", meta.len(), mtime);
-    if not_modified(&req, &etag) {
-        return Some(with_etag(StatusCode::NOT_MODIFIED.into_response(), &etag));
-    }
-    let resp = match ServeFile::new_with_mime(file, mime).oneshot(req).await {
-        Ok(r) => r.into_response(),
-        Err(e) => match e {},
-    };
-    Some(with_etag(resp, &etag))
-}
-
-/// An object in a remote backend (object storage, a plugin): its size first, then only the
-/// bytes asked for (`Range` gets 206), streamed piece by piece as the client takes them. Names
-/// never change content, so a hash of the key and size is a strong validator.
-async fn serve_object(
+async fn answer(
     state: &Shared,
     key: String,
-    mime: &mime::Mime,
-    req: Request,
-) -> Result<Response, StatusCode> {
-    let storage = state.storage.clone();
-    let k = key.clone();
-    let size = tokio::task::spawn_blocking(move || storage.size(&k))
-        .await
-        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
-    let size = match size {
-        Ok(n) => n,
-        Err(e) if e.kind == upstage_storage::StorageErrorKind::NotFound => {
-            return Err(StatusCode::NOT_FOUND)
-        }
-        Err(e) => {
-            tracing::warn!("reading {key}: {e}");
-            return Err(StatusCode::BAD_GATEWAY);
-        }
-    };
-    let etag = object_etag(&key, size);
-    if not_modified(&req, &etag) {
-        return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &etag));
+    method: &Method,
+    headers: &HeaderMap,
+    meta: &ObjectMeta,
+    v: &Validators,
+) -> Response {
+    if v.not_modified(headers) {
+        return StatusCode::NOT_MODIFIED.into_response();
     }
-    let h = req.headers();
-    // `If-Range` with another validator: the client's part is stale, so it gets everything.
-    let range_applies = h
-        .get(header::IF_RANGE)
-        .is_none_or(|v| v.to_str().is_ok_and(|v| v == etag));
-    let asked = h.get(header::RANGE).and_then(|v| v.to_str().ok());
-    let wanted = if range_applies {
+    let size = meta.size;
+    // Several ranges, or a part of a stale copy (`If-Range`), get the whole file.
+    let wanted = if v.range_applies(headers) {
+        let asked = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
         range::parse(asked, size)
     } else {
         range::Wanted::Whole
@@ -128,100 +118,81 @@ async fn serve_object(
             if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
                 resp.headers_mut().insert(header::CONTENT_RANGE, v);
             }
-            return Ok(with_etag(resp, &etag));
+            return resp;
         }
     };
-    let body = if req.method() == axum::http::Method::HEAD {
+    let body = if method == Method::HEAD || len == 0 {
         axum::body::Body::empty()
     } else {
-        pieces(state.storage.clone(), key, start, len)
+        let storage = state.storage.clone();
+        let k = key.clone();
+        let opened = tokio::task::spawn_blocking(move || {
+            upstage_storage::range_reader(storage, &k, start, len)
+        })
+        .await;
+        match opened {
+            Ok(Ok(reader)) => body::stream(reader, key.clone(), len),
+            Ok(Err(e)) => return storage_failure(&key, e),
+            Err(e) => {
+                let e = StorageError::new(StorageErrorKind::Io, e.to_string());
+                return storage_failure(&key, e);
+            }
+        }
     };
     let mut resp = Response::new(body);
     *resp.status_mut() = status;
     let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(mime.as_ref()) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
+    let ext = key.rsplit('.').next().unwrap_or("");
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(upstage_library::view::mime_of(ext)),
+    );
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     if status == StatusCode::PARTIAL_CONTENT {
         let r = format!("bytes {start}-{}/{size}", start + len - 1);
         if let Ok(v) = HeaderValue::from_str(&r) {
             h.insert(header::CONTENT_RANGE, v);
         }
     }
-    Ok(with_etag(resp, &etag))
-}
-
-/// Bytes `start..start + len` of `key`, read one piece at a time off the async workers.
-fn pieces(
-    storage: std::sync::Arc<dyn upstage_storage::Storage>,
-    key: String,
-    start: u64,
-    len: u64,
-) -> axum::body::Body {
-    let stream = futures_util::stream::try_unfold((start, len), move |(at, left)| {
-        let (storage, key) = (storage.clone(), key.clone());
-        async move {
-            if left == 0 {
-                return Ok(None);
-            }
-            let n = left.min(PIECE);
-            let k = key.clone();
-            let read = tokio::task::spawn_blocking(move || storage.get_range(&k, at, n))
-                .await
-                .map_err(std::io::Error::other)?;
-            let mut bytes = match read {
-                // Shorter than its size said: stop rather than loop or send less than promised.
-                Ok(b) if b.is_empty() => Err(format!("{key} ended at byte {at}")),
-                Ok(b) => Ok(b),
-                Err(e) => Err(format!("reading {key} at byte {at}: {e}")),
-            }
-            .map_err(|why| {
-                tracing::warn!("{why}");
-                std::io::Error::other(why)
-            })?;
-            bytes.truncate(usize::try_from(left).unwrap_or(usize::MAX));
-            let got = bytes.len() as u64;
-            Ok::<_, std::io::Error>(Some((
-                axum::body::Bytes::from(bytes),
-                (at + got, left - got),
-            )))
-        }
-    });
-    axum::body::Body::from_stream(stream)
-}
-
-fn object_etag(key: &str, len: u64) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    key.hash(&mut h);
-    format!("\"{:x}-{:x}\"", len, h.finish())
-}
-
-fn not_modified(req: &Request, etag: &str) -> bool {
-    req.headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| etag_matches(v, etag))
-}
-
-fn with_etag(mut resp: Response, etag: &str) -> Response {
-    if let Ok(v) = HeaderValue::from_str(etag) {
-        resp.headers_mut().insert(header::ETAG, v);
-    }
     resp
+}
+
+fn not_found() -> Response {
+    StatusCode::NOT_FOUND.into_response()
+}
+
+/// Missing (or gone between the size and the read) is 404; a backend that fails is 502,
+/// logged as a warning: the storage is at fault, not this server.
+fn storage_failure(key: &str, e: StorageError) -> Response {
+    match e.kind {
+        StorageErrorKind::NotFound | StorageErrorKind::InvalidKey => not_found(),
+        _ => {
+            tracing::warn!("reading {key}: {e}");
+            StatusCode::BAD_GATEWAY.into_response()
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn if_none_match_is_weak() {
-        let e = "\"1f-2a\"";
-        assert!(super::etag_matches("\"1f-2a\"", e));
-        assert!(super::etag_matches("W/\"1f-2a\"", e));
-        assert!(super::etag_matches("\"x\", \"1f-2a\"", e));
-        assert!(super::etag_matches("*", e));
-        assert!(!super::etag_matches("\"1f-2b\"", e));
+    fn only_names_the_naming_can_make_reach_a_backend() {
+        let long = format!("images/{}.jpg", "x".repeat(252));
+        let too_long = format!("images/{}.jpg", "x".repeat(253));
+        for (key, ok) in [
+            ("images/2026/01/02/cat.jpg", true),
+            ("images/cat.th.jpeg", true),
+            (long.as_str(), true),
+            (too_long.as_str(), false),
+            ("images/2026/", false),
+            ("images//cat.jpg", false),
+            ("images/../cat.jpg", false),
+            ("images/.upstage-tmp-1", false),
+            ("images/a\\b.jpg", false),
+            ("images/a\0.jpg", false),
+            ("images/a\n.jpg", false),
+        ] {
+            assert_eq!(super::could_be_stored(key), ok, "{key:?}");
+        }
     }
 }

@@ -60,6 +60,14 @@ pub struct Stored {
     pub public_url: Option<String>,
 }
 
+/// What a HEAD tells about an object, without reading it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectMeta {
+    pub size: u64,
+    /// Last write, when the backend knows it (a server's `Last-Modified`).
+    pub modified: Option<std::time::SystemTime>,
+}
+
 /// One object found by [`Storage::list_objects`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListedObject {
@@ -90,6 +98,29 @@ pub trait Storage: Send + Sync {
     /// backends that know sizes override it.
     fn size(&self, key: &str) -> Result<u64, StorageError> {
         self.get(key).map(|b| b.len() as u64)
+    }
+    /// Size and last write of the object (`NotFound` when absent), asked the way a HEAD asks:
+    /// never by reading the object. The default knows only the size.
+    fn stat(&self, key: &str) -> Result<ObjectMeta, StorageError> {
+        Ok(ObjectMeta {
+            size: self.size(key)?,
+            modified: None,
+        })
+    }
+    /// Bytes `[offset, offset + len)` of the object as a reader that fetches them as it is read
+    /// (one streamed request, a seek), so a caller can send an object of any size in bounded
+    /// memory. Backends that cannot stream keep the default, which answers
+    /// [`StorageErrorKind::Unsupported`]: [`crate::range_reader`] then reads `get_range` pieces.
+    fn open_range(
+        &self,
+        key: &str,
+        _offset: u64,
+        _len: u64,
+    ) -> Result<Box<dyn std::io::Read + Send>, StorageError> {
+        Err(StorageError::new(
+            StorageErrorKind::Unsupported,
+            format!("storage {} cannot stream {key}", self.name()),
+        ))
     }
     fn delete(&self, key: &str) -> Result<(), StorageError>;
     fn exists(&self, key: &str) -> Result<bool, StorageError>;

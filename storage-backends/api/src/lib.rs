@@ -6,11 +6,13 @@ mod backend;
 mod item;
 mod journal;
 mod naming;
+mod stream;
 
 pub use backend::{
-    byte_window, validate_key, ListedObject, PutMode, Storage, StorageError, StorageErrorKind,
-    Stored,
+    byte_window, validate_key, ListedObject, ObjectMeta, PutMode, Storage, StorageError,
+    StorageErrorKind, Stored,
 };
 pub use item::{store_item, store_item_journaled, StoreOptions, StoredFile, StoredItem};
 pub use journal::{KeyJournal, NoJournal};
 pub use naming::{chain_key, date_folder, mixed_name, original_name, StorageMode};
+pub use stream::{push_reader, range_reader, PIECE};

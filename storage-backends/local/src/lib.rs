@@ -3,12 +3,13 @@
 //! fsynced: a crash leaves either the whole file or no file under its final name.
 
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 use upstage_storage::{
-    validate_key, ListedObject, PutMode, Storage, StorageError, StorageErrorKind, Stored,
+    validate_key, ListedObject, ObjectMeta, PutMode, Storage, StorageError, StorageErrorKind,
+    Stored,
 };
 
 mod walk;
@@ -102,6 +103,52 @@ impl Storage for LocalStorage {
 
     fn get(&self, key: &str) -> Result<Vec<u8>, StorageError> {
         fs::read(self.path_of(key)?).map_err(|e| io_error("read", key, e))
+    }
+
+    fn get_range(&self, key: &str, offset: u64, len: u64) -> Result<Vec<u8>, StorageError> {
+        let mut out = Vec::new();
+        self.open_range(key, offset, len)?
+            .read_to_end(&mut out)
+            .map_err(|e| io_error("read", key, e))?;
+        Ok(out)
+    }
+
+    fn size(&self, key: &str) -> Result<u64, StorageError> {
+        self.stat(key).map(|m| m.size)
+    }
+
+    fn stat(&self, key: &str) -> Result<ObjectMeta, StorageError> {
+        let meta = fs::metadata(self.path_of(key)?).map_err(|e| io_error("stat", key, e))?;
+        // A folder is no object: `images/2026` answers like a missing file.
+        if !meta.is_file() {
+            return Err(StorageError::new(
+                StorageErrorKind::NotFound,
+                format!("stat {key}: not a file"),
+            ));
+        }
+        Ok(ObjectMeta {
+            size: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+
+    /// A seek and a bounded read of the file itself: nothing is read ahead.
+    fn open_range(
+        &self,
+        key: &str,
+        offset: u64,
+        len: u64,
+    ) -> Result<Box<dyn Read + Send>, StorageError> {
+        let mut f = File::open(self.path_of(key)?).map_err(|e| io_error("open", key, e))?;
+        if !f.metadata().is_ok_and(|m| m.is_file()) {
+            return Err(StorageError::new(
+                StorageErrorKind::NotFound,
+                format!("open {key}: not a file"),
+            ));
+        }
+        f.seek(SeekFrom::Start(offset))
+            .map_err(|e| io_error("seek", key, e))?;
+        Ok(Box::new(f.take(len)))
     }
 
     fn delete(&self, key: &str) -> Result<(), StorageError> {

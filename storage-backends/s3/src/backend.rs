@@ -6,7 +6,8 @@ use opendal::layers::{RetryLayer, TimeoutLayer};
 use opendal::services::S3;
 use opendal::Operator;
 use upstage_storage::{
-    validate_key, ListedObject, PutMode, Storage, StorageError, StorageErrorKind, Stored,
+    validate_key, ListedObject, ObjectMeta, PutMode, Storage, StorageError, StorageErrorKind,
+    Stored,
 };
 
 use crate::bridge::Bridge;
@@ -29,19 +30,6 @@ pub struct S3Storage {
     check_before_put: bool,
     public_base: Option<String>,
     label: String,
-}
-
-/// Write the whole body and close; on failure abort, so no half-written object and no unfinished
-/// multipart upload (whose parts cost money until aborted) is left behind.
-async fn write_or_abort(mut w: opendal::Writer, body: Vec<u8>) -> opendal::Result<()> {
-    let done = match w.write(body).await {
-        Ok(()) => w.close().await.map(|_| ()),
-        Err(e) => Err(e),
-    };
-    if done.is_err() {
-        let _ = w.abort().await;
-    }
-    done
 }
 
 fn config_error(message: String) -> StorageError {
@@ -160,57 +148,6 @@ impl S3Storage {
             Err(e) => Err(errors::map("stat", key, e)),
         }
     }
-
-    fn put_single(
-        &self,
-        key: &str,
-        ct: &str,
-        bytes: &[u8],
-        create: bool,
-    ) -> Result<(), StorageError> {
-        let (op, k, ct, body) = (
-            self.op.clone(),
-            key.to_owned(),
-            ct.to_owned(),
-            bytes.to_vec(),
-        );
-        self.bridge
-            .run(async move {
-                // One buffered write is a single PutObject at `close`. A refused create is an
-                // expected outcome here; aborting it keeps OpenDAL from reporting an unclosed
-                // writer as a bug.
-                let w = op
-                    .writer_with(&k)
-                    .content_type(&ct)
-                    .if_not_exists(create)
-                    .await?;
-                write_or_abort(w, body).await
-            })?
-            .map_err(|e| errors::map_create(key, e))
-    }
-
-    /// Multipart upload in `chunk`-sized parts, two in flight. S3 applies no condition to a
-    /// multipart completion here, so create-only is the HEAD check alone (best effort).
-    fn put_multipart(&self, key: &str, ct: &str, bytes: &[u8]) -> Result<(), StorageError> {
-        let (op, k, ct, body) = (
-            self.op.clone(),
-            key.to_owned(),
-            ct.to_owned(),
-            bytes.to_vec(),
-        );
-        let chunk = self.chunk;
-        self.bridge
-            .run(async move {
-                let w = op
-                    .writer_with(&k)
-                    .chunk(chunk)
-                    .concurrent(2)
-                    .content_type(&ct)
-                    .await?;
-                write_or_abort(w, body).await
-            })?
-            .map_err(|e| errors::map("put", key, e))
-    }
 }
 
 impl Storage for S3Storage {
@@ -235,11 +172,18 @@ impl Storage for S3Storage {
             ));
         }
         if multipart {
-            self.put_multipart(key, content_type, bytes)?;
+            crate::writing::put_multipart(
+                &self.op,
+                &self.bridge,
+                self.chunk,
+                key,
+                content_type,
+                bytes,
+            )?;
         } else {
             // `If-None-Match: *` makes the service itself refuse a taken key, so two instances
             // claiming the same name at once cannot both win.
-            self.put_single(key, content_type, bytes, create)?;
+            crate::writing::put_single(&self.op, &self.bridge, key, content_type, bytes, create)?;
         }
         Ok(Stored {
             key: key.to_owned(),
@@ -254,6 +198,30 @@ impl Storage for S3Storage {
             .run(async move { op.read(&k).await })?
             .map(|b| b.to_vec())
             .map_err(|e| errors::map("get", key, e))
+    }
+
+    fn get_range(&self, key: &str, offset: u64, len: u64) -> Result<Vec<u8>, StorageError> {
+        validate_key(key)?;
+        crate::reading::get_range(&self.op, &self.bridge, key, offset, len)
+    }
+
+    fn size(&self, key: &str) -> Result<u64, StorageError> {
+        self.stat(key).map(|m| m.size)
+    }
+
+    fn stat(&self, key: &str) -> Result<ObjectMeta, StorageError> {
+        validate_key(key)?;
+        crate::reading::stat(&self.op, &self.bridge, key)
+    }
+
+    fn open_range(
+        &self,
+        key: &str,
+        offset: u64,
+        len: u64,
+    ) -> Result<Box<dyn std::io::Read + Send>, StorageError> {
+        validate_key(key)?;
+        crate::reading::open_range(&self.op, &self.bridge, key, offset, len)
     }
 
     fn delete(&self, key: &str) -> Result<(), StorageError> {

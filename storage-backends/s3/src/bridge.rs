@@ -42,6 +42,19 @@ impl Bridge {
         });
         rx.recv().map_err(|_| gone())
     }
+
+    /// Start `fut` on the backend's runtime without waiting for it (a download that feeds a
+    /// reader through a channel).
+    pub(crate) fn spawn<F>(&self, fut: F) -> Result<(), StorageError>
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let rt = self.rt.as_ref().ok_or_else(|| {
+            StorageError::new(StorageErrorKind::Backend, "s3 runtime is shut down")
+        })?;
+        rt.spawn(fut);
+        Ok(())
+    }
 }
 
 impl Drop for Bridge {

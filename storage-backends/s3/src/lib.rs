@@ -7,7 +7,9 @@ mod bridge;
 mod config;
 mod errors;
 mod listing;
+mod reading;
 pub mod testing;
+mod writing;
 
 pub use backend::{ObjectInfo, S3Storage};
 pub use config::{S3Config, Secret};

@@ -42,7 +42,9 @@ pub trait StorageBackend: Send + Sync + Sized + 'static {
     /// Write the object's bytes to `out`; `NotFound` when absent.
     fn get(&self, key: &str, out: &mut dyn Write) -> Result<(), PluginError>;
     /// Write at most `len` bytes of the object from byte `offset` (fewer at its end, none past
-    /// it); `NotFound` when absent. The server answers HTTP range requests with this.
+    /// it); `NotFound` when absent. The server answers every file download with one call,
+    /// streaming what you write to the client: a write may block while the client is slow,
+    /// and fails once it has gone (return then; the host expects that error).
     ///
     /// The default reads the object through [`get`](Self::get) and keeps the window: override
     /// it when the backend can seek.
