@@ -1,13 +1,12 @@
-//! `upstage`: the one binary. Subcommands live in `cmd/`; configuration layering in `config.rs`.
+//! `upstage`: the one binary. Subcommands live in `cmd/`; configuration in `config/`, what is built from it in `library.rs`.
 
-mod builtins;
 mod cli;
 mod cmd;
 mod config;
+mod library;
 mod local_target;
 mod plugins;
 mod report;
-mod storage;
 
 use std::process::ExitCode;
 

@@ -46,7 +46,7 @@ fn time_upstage(cfg: &Config, corpus: &Corpus) -> Result<(Duration, usize)> {
     let specs: Vec<StageSpec> = ["exif", "medium", "thumbnail"]
         .map(StageSpec::named)
         .to_vec();
-    let stages = crate::builtins::registry()?.build(&specs)?;
+    let stages = crate::library::builtins()?.build(&specs)?;
     // The photos are up to 24 MP: lift the size limit so every file is measured.
     let limits = Limits {
         max_bytes: u64::MAX,

@@ -28,7 +28,7 @@ pub fn run(cfg: &Config) -> Result<ExitCode> {
     println!("data:    {}", cfg.data_dir.display());
     // Local storage needs nothing checked (and opening it would create the data dir).
     if cfg.storage.backend != "local" {
-        match crate::storage::open(cfg, &cfg.data_dir) {
+        match crate::library::storage(cfg, &cfg.data_dir) {
             Ok(s) => println!("storage: {} (ok)", s.name()),
             Err(e) => {
                 ok = false;
@@ -44,7 +44,7 @@ pub fn run(cfg: &Config) -> Result<ExitCode> {
         ok &= !enabled.iter().any(Row::unusable);
     }
     println!("pipeline: {}", cfg.pipeline.join(" -> "));
-    if let Err(e) = cfg.build_pipeline() {
+    if let Err(e) = crate::library::pipeline(cfg) {
         ok = false;
         println!("          NOT usable: {e:#}");
     }

@@ -28,7 +28,7 @@ struct Tally {
 fn open_as(cfg: &Config, backend: &str) -> Result<std::sync::Arc<dyn Storage>> {
     let mut c = cfg.clone();
     c.storage.backend = backend.to_owned();
-    crate::storage::open(&c, &c.data_dir)
+    crate::library::storage(&c, &c.data_dir)
 }
 
 pub fn run(cfg: &Config, args: MigrateStorageArgs) -> Result<ExitCode> {

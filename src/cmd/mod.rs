@@ -8,14 +8,13 @@ mod migrate_storage;
 mod plugins;
 mod process;
 mod serve;
+mod stages;
 mod tui;
 mod upload;
 
 use std::process::ExitCode;
 
 use anyhow::Result;
-
-pub use upload::UploadSettings;
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
@@ -35,13 +34,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Plugins(c) => plugins::run(&cfg, c),
         Command::MigrateStorage(args) => migrate_storage::run(&cfg, args),
         Command::Doctor => doctor::run(&cfg),
-        Command::Stages => {
-            let mut registry = crate::builtins::registry()?;
-            crate::plugins::register_stages(&cfg, &mut registry)?;
-            for (name, description) in registry.list() {
-                println!("{name:<12} {description}");
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Stages => stages::run(&cfg),
     }
 }

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::report::{human_line, is_skip, json_line, Processed};
 
 pub fn run(cfg: &Config, args: ProcessArgs) -> Result<ExitCode> {
-    let pipeline = cfg.build_pipeline()?;
+    let pipeline = crate::library::pipeline(cfg)?;
     // `--out` is the root of local storage; any other backend decides itself where files go.
     anyhow::ensure!(
         args.out.is_none() || cfg.storage.backend == "local",
@@ -21,7 +21,7 @@ pub fn run(cfg: &Config, args: ProcessArgs) -> Result<ExitCode> {
         cfg.storage.backend
     );
     let out = args.out.clone().unwrap_or_else(|| cfg.data_dir.clone());
-    let storage = crate::storage::open(cfg, &out)?;
+    let storage = crate::library::storage(cfg, &out)?;
     let dest = if cfg.storage.backend == "local" {
         out.display().to_string()
     } else {

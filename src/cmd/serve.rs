@@ -12,7 +12,7 @@ pub fn run(mut cfg: Config, args: ServeArgs) -> Result<ExitCode> {
     if let Some(u) = args.public_url {
         cfg.server.public_url = Some(u);
     }
-    let opts = cfg.serve_options()?;
+    let opts = crate::library::serve_options(&cfg)?;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
         // Registered before anything else, so a stop request during start-up is not lost.

@@ -38,7 +38,7 @@ pub fn run(
     items: &[Item],
     walk_errors: &[(PathBuf, String)],
 ) -> Result<ExitCode> {
-    let stages = crate::builtins::registry()?.build(&[StageSpec::named("exif")])?;
+    let stages = crate::library::builtins()?.build(&[StageSpec::named("exif")])?;
     let pipeline = Pipeline::new(stages, cfg.limits);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.workers)

@@ -29,7 +29,7 @@ impl Local {
 
     /// Open the library; also returns the admin key created if the library was new.
     pub async fn open(cfg: &Config, args: &ImportArgs) -> Result<(Local, Option<String>)> {
-        let opts = cfg.serve_options()?;
+        let opts = crate::library::serve_options(cfg)?;
         let state = ingest::open_library(opts)
             .await
             .with_context(|| format!("opening the library in {}", cfg.data_dir.display()))?;

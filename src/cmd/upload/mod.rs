@@ -2,7 +2,6 @@
 
 mod ordered;
 mod output;
-mod settings;
 pub mod target;
 
 use std::collections::HashMap;
@@ -16,7 +15,6 @@ use upstage_client::{expand, Command, Engine, Event};
 use crate::cli::{UploadArgs, UploadFormat};
 use crate::config::Config;
 use output::{Mode, Output};
-pub use settings::UploadSettings;
 
 pub fn run(cfg: Config, args: UploadArgs) -> Result<ExitCode> {
     let (files, walk_errors) = expand(&args.paths);

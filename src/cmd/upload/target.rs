@@ -55,7 +55,7 @@ pub async fn open(cfg: &Config, b: &BatchArgs, files: &[PathBuf]) -> Result<Open
                 b.key.is_none(),
                 "--key is for a site: give its URL with --url (or UPSTAGE_URL)"
             );
-            let state = upstage_server::ingest::open_library(cfg.serve_options()?)
+            let state = upstage_server::ingest::open_library(crate::library::serve_options(cfg)?)
                 .await
                 .with_context(|| format!("opening the library in {}", cfg.data_dir.display()))?;
             let (local, new_key) = Library::new(state, &cfg.data_dir).await?;

@@ -1,4 +1,9 @@
 //! Configuration: built-in defaults → `upstage.toml` → `UPSTAGE_*` environment → CLI flags.
+//! Only reading and merging lives here; what is built from it is in `library.rs`.
+
+mod upload;
+
+pub use upload::UploadSettings;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -7,7 +12,7 @@ use anyhow::{Context, Result};
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
-use upstage_core::{Limits, Pipeline, StageSpec};
+use upstage_core::{Limits, StageSpec};
 use upstage_server::ServerConfig;
 use upstage_storage::StorageMode;
 
@@ -29,7 +34,7 @@ pub struct Config {
     /// The HTTP adapter (`upstage serve`).
     pub server: ServerConfig,
     /// `upstage upload` and `upstage tui`.
-    pub upload: crate::cmd::UploadSettings,
+    pub upload: UploadSettings,
     /// Extra plugin directories (`--plugin-dir`), searched first.
     pub plugin_dirs: Vec<PathBuf>,
     /// The plugin allow-list: `[plugins.NAME] enabled = true, config = { … }`.
@@ -145,28 +150,5 @@ impl Config {
             .and_then(|v| v.as_integer())
             .and_then(|v| u32::try_from(v).ok())
             .unwrap_or(default)
-    }
-
-    /// What the HTTP adapter and the local importer open the library with.
-    pub fn serve_options(&self) -> Result<upstage_server::ServeOptions> {
-        Ok(upstage_server::ServeOptions {
-            cfg: self.server.clone(),
-            data_dir: self.data_dir.clone(),
-            pipeline: self.build_pipeline()?,
-            storage_mode: self.storage.mode,
-            storage: crate::storage::open(self, &self.data_dir)?,
-            medium_size: self.stage_u32("medium", "size", 750),
-            thumb_size: (
-                self.stage_u32("thumbnail", "width", 320),
-                self.stage_u32("thumbnail", "height", 320),
-            ),
-        })
-    }
-
-    pub fn build_pipeline(&self) -> Result<Pipeline> {
-        let mut registry = crate::builtins::registry()?;
-        crate::plugins::register_stages(self, &mut registry)?;
-        let stages = registry.build(&self.stage_specs()?)?;
-        Ok(Pipeline::new(stages, self.limits))
     }
 }
