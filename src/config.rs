@@ -28,6 +28,8 @@ pub struct Config {
     pub stage: BTreeMap<String, toml::Table>,
     /// The HTTP adapter (`upstage serve`).
     pub server: ServerConfig,
+    /// What the web pages call the site (`[site] name`).
+    pub site: upstage_server::SiteConfig,
     /// `upstage upload` and `upstage tui`.
     pub upload: crate::cmd::UploadSettings,
     /// Extra plugin directories (`--plugin-dir`), searched first.
@@ -67,6 +69,7 @@ impl Default for Config {
                 .to_vec(),
             stage: BTreeMap::new(),
             server: ServerConfig::default(),
+            site: upstage_server::SiteConfig::default(),
             upload: Default::default(),
             plugin_dirs: Vec::new(),
             plugins: BTreeMap::new(),
@@ -149,8 +152,10 @@ impl Config {
 
     /// What the HTTP adapter and the local importer open the library with.
     pub fn serve_options(&self) -> Result<upstage_server::ServeOptions> {
+        let mut cfg = self.server.clone();
+        cfg.site = self.site.clone();
         Ok(upstage_server::ServeOptions {
-            cfg: self.server.clone(),
+            cfg,
             data_dir: self.data_dir.clone(),
             pipeline: self.build_pipeline()?,
             storage_mode: self.storage.mode,

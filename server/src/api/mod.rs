@@ -1,6 +1,8 @@
 //! `/api/1/upload`: the Chevereto API V1.1 endpoint.
 
+pub(crate) mod albums;
 mod base64;
+pub(crate) mod cors;
 mod disposition;
 mod error;
 mod expiration;
@@ -25,10 +27,14 @@ use axum::Router;
 
 pub use error::ApiError;
 pub use response::{build as build_image_json, format_bytes, html_escape, ImageJson};
+pub use upload::missing_version;
 
 use crate::state::Shared;
 
 pub const JSON_UTF8: &str = "application/json; charset=UTF-8";
+
+/// The OpenAPI document of the API (also rendered as the `/api` page).
+pub const OPENAPI: &str = include_str!("openapi.json");
 
 /// `format`: anything but `txt` and `redirect` is JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,9 +66,10 @@ pub fn no_cache(h: &mut HeaderMap) {
 
 pub fn routes() -> Router<Shared> {
     Router::new()
+        .merge(albums::routes())
         .route("/api/1/openapi.json", get(openapi))
-        .route("/api", any(upload::missing_version))
-        .route("/api/", any(upload::missing_version))
+        .route("/api", any(crate::web::api_root))
+        .route("/api/", any(crate::web::api_root))
         .route("/api/{version}", any(upload::missing_action))
         .route("/api/{version}/", any(upload::missing_action))
         .route("/api/{version}/{action}", any(upload::handle))
@@ -75,8 +82,5 @@ pub fn routes() -> Router<Shared> {
 }
 
 async fn openapi() -> impl axum::response::IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        include_str!("openapi.json"),
-    )
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
