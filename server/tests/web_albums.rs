@@ -12,7 +12,10 @@ const XSS: &str = "<script>alert(1)</script> \"q\" & æøå";
 async fn upload(s: &TestServer, key: &str, title: &str, fields: &[(&str, &str)]) -> Value {
     let mut all = vec![("title", title)];
     all.extend_from_slice(fields);
-    let part = common::file_part(common::jpeg(400, 300), "a.jpg", "image/jpeg");
+    // A new size each time: the same bytes from the same address would be a duplicate upload.
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let w = 400 + N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let part = common::file_part(common::jpeg(w, 300), "a.jpg", "image/jpeg");
     let r = common::post_file(&s.endpoint(), key, part, &all).await;
     assert_eq!(r.status(), 200);
     r.json::<Value>().await.unwrap()["image"].clone()
