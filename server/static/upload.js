@@ -28,7 +28,9 @@
     localStorage.removeItem(KEY);
     showKeyState();
   });
-  const headers = () => (apiKey() ? { "X-API-Key": apiKey() } : {});
+  // The visitor's own key, else the site's public guest key (when guests may upload).
+  const sentKey = () => apiKey() || data.guestKey || "";
+  const headers = () => (sentKey() ? { "X-API-Key": sentKey() } : {});
 
   // --- Albums of the key's owner, for the batch option.
   async function loadAlbums() {

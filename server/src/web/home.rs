@@ -26,6 +26,9 @@ pub async fn show(
         "endpoint": ctx.href("/api/1/upload"),
         "albums": ctx.href("/api/1/albums"),
         "guest": cfg.guest.enabled,
+        // The guest key is public by design (the reference shows it to every visitor); the
+        // page sends it when the visitor has no key of their own.
+        "guestKey": cfg.guest.key.as_deref().filter(|_| cfg.guest.enabled),
         "urlUploads": cfg.url_uploads.enabled,
         "maxBytes": state.limits().max_bytes,
         "strings": serde_json::from_str::<serde_json::Value>(ctx.lang.catalogue_json())
