@@ -94,7 +94,10 @@ async fn home_page_is_the_uploader_in_the_visitors_language() {
     );
     assert!(en.contains("id=\"dropzone\"") && en.contains("id=\"file-input\""));
     assert!(en.contains("/static/upload.js?v="));
-    assert!(en.contains("\"guestKey\":null"), "no guest key without guest uploads");
+    assert!(
+        en.contains("\"guestKey\":null"),
+        "no guest key without guest uploads"
+    );
 
     let (_, da) = page(&format!("{}/", s.url), Some("da-DK,da;q=0.9,en;q=0.5")).await;
     assert!(da.contains("<html lang=\"da\">"));

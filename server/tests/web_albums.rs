@@ -160,8 +160,16 @@ async fn guests_have_no_albums() {
     let (st, body) = albums_call(&s, Some("guest-key-1234"), "", Some(&[("name", "x")])).await;
     assert_eq!(st, StatusCode::FORBIDDEN, "{body}");
     // The uploader page hands the public guest key to its script.
-    let home = common::client().get(format!("{}/", s.url)).send().await.unwrap();
-    assert!(home.text().await.unwrap().contains("\"guestKey\":\"guest-key-1234\""));
+    let home = common::client()
+        .get(format!("{}/", s.url))
+        .send()
+        .await
+        .unwrap();
+    assert!(home
+        .text()
+        .await
+        .unwrap()
+        .contains("\"guestKey\":\"guest-key-1234\""));
 }
 
 async fn preflight(s: &TestServer, origin: &str) -> reqwest::Response {
