@@ -53,8 +53,11 @@ pub fn storage(cfg: &Config, root: &Path) -> Result<Arc<dyn Storage>> {
 
 /// What the HTTP adapter and the local importer open the library with.
 pub fn serve_options(cfg: &Config) -> Result<upstage_server::ServeOptions> {
+    let mut server = cfg.server.clone();
+    // `[site]` is a top-level table; the server carries it for its pages.
+    server.site = cfg.site.clone();
     Ok(upstage_server::ServeOptions {
-        cfg: cfg.server.clone(),
+        cfg: server,
         data_dir: cfg.data_dir.clone(),
         pipeline: pipeline(cfg)?,
         storage_mode: cfg.storage.mode,

@@ -60,6 +60,29 @@ pub struct ServerConfig {
     /// Walk the storage for orphans at start (one database lookup per stored file: turn off
     /// for very large buckets once a walk came back clean).
     pub reconcile_orphan_walk: bool,
+    /// Web origins (`https://app.example.com`) whose pages may call the upload and album API
+    /// from a browser (CORS). Empty: none, browsers keep cross-origin pages out.
+    pub cors_origins: Vec<String>,
+    /// The `[site]` table (read at the top level of `upstage.toml`, carried here so every way
+    /// of opening the server has it).
+    #[serde(skip)]
+    pub site: SiteConfig,
+}
+
+/// The `[site]` table: what the pages call the site.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SiteConfig {
+    /// Shown in every page's header and title.
+    pub name: String,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            name: "Upstage".into(),
+        }
+    }
 }
 
 impl Default for ServerConfig {
@@ -90,6 +113,8 @@ impl Default for ServerConfig {
             reconcile_seconds: 300,
             reconcile_grace_seconds: 900,
             reconcile_orphan_walk: true,
+            cors_origins: Vec::new(),
+            site: SiteConfig::default(),
         }
     }
 }

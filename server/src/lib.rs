@@ -25,7 +25,7 @@ use upstage_core::Pipeline;
 use upstage_storage::Storage;
 use upstage_storage::StorageMode;
 
-pub use config::ServerConfig;
+pub use config::{ServerConfig, SiteConfig};
 pub use state::{AppState, Shared};
 pub use upstage_library::view::mime_of;
 use upstage_library::{Library, Settings};
@@ -170,7 +170,7 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
 
 pub fn router(state: Shared) -> Router {
     Router::new()
-        .merge(api::routes())
+        .merge(api::cors::apply(api::routes(), &state.cfg.cors_origins))
         .merge(web::routes(&state))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -33,6 +33,8 @@ pub struct Config {
     pub stage: BTreeMap<String, toml::Table>,
     /// The HTTP adapter (`upstage serve`).
     pub server: ServerConfig,
+    /// What the web pages call the site (`[site] name`).
+    pub site: upstage_server::SiteConfig,
     /// `upstage upload` and `upstage tui`.
     pub upload: UploadSettings,
     /// Extra plugin directories (`--plugin-dir`), searched first.
@@ -72,6 +74,7 @@ impl Default for Config {
                 .to_vec(),
             stage: BTreeMap::new(),
             server: ServerConfig::default(),
+            site: upstage_server::SiteConfig::default(),
             upload: Default::default(),
             plugin_dirs: Vec::new(),
             plugins: BTreeMap::new(),

@@ -17,6 +17,8 @@ pub enum Need {
     S3,
     Ffmpeg,
     Curl,
+    /// Chromium, Playwright for Python and axe-core, for the browser tests of the web front.
+    Browser,
 }
 
 impl Need {
@@ -28,6 +30,7 @@ impl Need {
             Need::S3 => "s3",
             Need::Ffmpeg => "ffmpeg",
             Need::Curl => "curl",
+            Need::Browser => "browser",
         }
     }
 
@@ -48,6 +51,10 @@ impl Need {
             }
             Need::Ffmpeg => "install it with `apt-get install ffmpeg` (scripts/test does)",
             Need::Curl => "install it with `apt-get install curl` (scripts/test does)",
+            Need::Browser => {
+                "install them with `apt-get install chromium`, `pip install playwright` and \
+                 `npm install --prefix ~/.cache/upstage/axe axe-core` (scripts/test does all three)"
+            }
         }
     }
 }
@@ -137,6 +144,31 @@ pub fn curl() -> Option<PathBuf> {
     on_path("curl").or_else(|| missing(Need::Curl, "curl is not on PATH"))
 }
 
+/// What the browser tests drive: `/usr/bin/chromium`, Playwright for Python (`python3`), and
+/// axe-core's `axe.min.js` (`UPSTAGE_AXE`, default `~/.cache/upstage/axe/node_modules/axe-core/`).
+pub fn browser() -> Option<PathBuf> {
+    if !is_executable(Path::new("/usr/bin/chromium")) {
+        return missing(Need::Browser, "/usr/bin/chromium is missing");
+    }
+    let playwright = std::process::Command::new("python3")
+        .args(["-c", "import playwright.sync_api"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !playwright {
+        return missing(Need::Browser, "python3 cannot import playwright");
+    }
+    let axe = non_empty_var("UPSTAGE_AXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let home = std::env::var_os("HOME").unwrap_or_default();
+            PathBuf::from(home).join(".cache/upstage/axe/node_modules/axe-core/axe.min.js")
+        });
+    if !axe.is_file() {
+        return missing(Need::Browser, &format!("{} is missing", axe.display()));
+    }
+    Some(axe)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +195,7 @@ mod tests {
             Need::S3,
             Need::Ffmpeg,
             Need::Curl,
+            Need::Browser,
         ] {
             assert!(need.provider().contains('`'), "{need:?}");
         }

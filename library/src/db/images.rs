@@ -45,7 +45,8 @@ pub struct ImageRow {
 /// The row to insert for a new upload (ids, counters and defaults come from the database).
 pub type NewImage = ImageRow;
 
-const COLUMNS: &str = "id, name, extension, folder, size, width, height, date, date_gmt, title, \
+pub(super) const COLUMNS: &str =
+    "id, name, extension, folder, size, width, height, date, date_gmt, title, \
     description, nsfw, storage_mode, md5, source_md5, original_filename, original_exifdata, views, \
     likes, category_id, chain, thumb_size, medium_size, medium_width, medium_height, frame_size, \
     expiration_date_gmt, is_animated, is_approved, is_360, duration, type, user_id, album_id, \

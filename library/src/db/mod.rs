@@ -1,6 +1,7 @@
 //! Metadata in SQL through sqlx's `Any` driver: the same queries (`$n` placeholders, BIGINT ids,
 //! text dates, `RETURNING`) run on the embedded SQLite file and on PostgreSQL.
 
+mod album_pages;
 mod albums;
 mod file_expiry;
 mod images;

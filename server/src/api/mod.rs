@@ -3,7 +3,9 @@
 //! `error` only. Submodules name each other directly (never through this module), so the
 //! dependencies between them form no cycle.
 
+pub(crate) mod albums;
 mod base64;
+pub(crate) mod cors;
 mod disposition;
 mod error;
 mod format;
@@ -27,13 +29,19 @@ pub use format::{no_cache, ResponseFormat, JSON_UTF8};
 /// Every parameter the upload endpoint reads (the OpenAPI document must list the same).
 pub use params::NAMES as PARAMETERS;
 
+pub use upload::missing_version;
+
 use crate::state::Shared;
+
+/// The OpenAPI document of the API (also rendered as the `/api` page).
+pub const OPENAPI: &str = include_str!("openapi.json");
 
 pub fn routes() -> Router<Shared> {
     Router::new()
+        .merge(albums::routes())
         .route("/api/1/openapi.json", get(openapi))
-        .route("/api", any(upload::missing_version))
-        .route("/api/", any(upload::missing_version))
+        .route("/api", any(crate::web::api_root))
+        .route("/api/", any(crate::web::api_root))
         .route("/api/{version}", any(upload::missing_action))
         .route("/api/{version}/", any(upload::missing_action))
         .route("/api/{version}/{action}", any(upload::handle))
@@ -46,8 +54,5 @@ pub fn routes() -> Router<Shared> {
 }
 
 async fn openapi() -> impl axum::response::IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        include_str!("openapi.json"),
-    )
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
 }

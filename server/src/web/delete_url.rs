@@ -17,13 +17,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use tokio::sync::Semaphore;
 
+use maud::html;
+
+use super::layout::{self, Ctx, Doc};
 use super::page::{self, Kind};
 use super::viewer::{display_title, preview_url};
-use upstage_library::db::ImageRow;
-use upstage_library::text::html_escape;
-use upstage_library::view::ImageUrls;
-
 use crate::state::{AppState, Shared};
+use upstage_library::db::ImageRow;
+use upstage_library::view::ImageUrls;
 
 /// Argon2 verifications running at once (each takes tens of milliseconds and ~19 MiB): guessing
 /// tokens in bulk cannot take the whole machine.
@@ -45,11 +46,11 @@ async fn authorised(
     headers: &HeaderMap,
 ) -> Result<ImageRow, Response> {
     let Ok(Path((segment, token))) = path else {
-        return Err(page::not_found(state));
+        return Err(page::not_found(state, headers));
     };
     let row = super::live_image_or_page(state, &segment, headers).await?;
     if !plausible(&token) {
-        return Err(page::not_found(state));
+        return Err(page::not_found(state, headers));
     }
     let verified = {
         let _permit = tokio::time::timeout(Duration::from_secs(30), VERIFY.acquire())
@@ -64,7 +65,7 @@ async fn authorised(
     if verified {
         Ok(row)
     } else {
-        Err(page::not_found(state))
+        Err(page::not_found(state, headers))
     }
 }
 
@@ -79,35 +80,34 @@ pub async fn confirm(
         Err(resp) => return resp,
     };
     let u = ImageUrls::new(&row, &state);
+    let ctx = Ctx::new(&state, &headers, None);
     let title = display_title(&row);
-    let what = if row.kind == "video" {
-        "video"
-    } else {
-        "image"
-    };
-    let preview = preview_url(&row, &u)
-        .map(|src| {
-            format!(
-                "<p><img src=\"{}\" alt=\"{}\"></p>\n",
-                html_escape(&src),
-                html_escape(&title)
-            )
-        })
-        .unwrap_or_default();
     // No `action`: the form posts back to this very URL, token included.
-    let body = format!(
-        "<div class=\"confirm\">\n<h1>Delete this {what}?</h1>\n{preview}<p><strong>{}</strong></p>\n\
-         <p>The {what} and all its files will be removed for good. This cannot be undone.</p>\n\
-         <form method=\"post\">\n<button type=\"submit\" class=\"danger\">Delete</button>\n</form>\n\
-         <p><a href=\"{}\">Cancel</a></p>\n</div>\n",
-        html_escape(&title),
-        html_escape(&u.path_viewer)
-    );
+    let body = html! {
+        div.confirm {
+            h1 { (ctx.t(if row.kind == "video" { "delete.ask_video" } else { "delete.ask_image" })) }
+            @if let Some(src) = preview_url(&row, &u) {
+                p { img src=(src) alt=(title); }
+            }
+            p { strong { (title) } }
+            p { (ctx.t("delete.warning")) }
+            form method="post" {
+                button.danger type="submit" { (ctx.t("delete.button")) }
+            }
+            p { a href=(u.path_viewer) { (ctx.t("delete.cancel")) } }
+        }
+    };
+    let doc = Doc {
+        title: &title,
+        body,
+        noindex: true,
+        ..Doc::default()
+    };
     page::html(
         &state,
         StatusCode::OK,
         Kind::Private,
-        page::document(&format!("Delete {title}?"), "", &body),
+        layout::render(&ctx, doc),
     )
 }
 
@@ -129,19 +129,25 @@ pub async fn delete(
         image_id = row.id,
         "image deleted with its delete URL"
     );
-    let what = if row.kind == "video" {
-        "video"
-    } else {
-        "image"
+    let ctx = Ctx::new(&state, &headers, None);
+    let body = html! {
+        div.center {
+            h1 { (ctx.t("delete.done_title")) }
+            p { (ctx.t("delete.done")) }
+            p { a.button.primary href=(ctx.href("/")) { (ctx.t("delete.home")) } }
+        }
     };
-    let body = format!(
-        "<div class=\"center\">\n<h1>Deleted</h1>\n<p>The {what} and all its files have been deleted.</p>\n</div>\n"
-    );
+    let doc = Doc {
+        title: ctx.t("delete.done_title"),
+        body,
+        noindex: true,
+        ..Doc::default()
+    };
     page::html(
         &state,
         StatusCode::OK,
         Kind::Private,
-        page::document("Deleted", "", &body),
+        layout::render(&ctx, doc),
     )
 }
 

@@ -1,5 +1,6 @@
-//! The routes the API's responses point at: stored files, the viewer page, the short URL and the
-//! delete URL (made safe: see docs/compatibility.md).
+//! The web front: the uploader (`/`), static assets, `robots.txt`, and the routes the API's
+//! responses point at: stored files, the viewer page, the short URL and the delete URL (made
+//! safe: see docs/compatibility.md). Every page is a maud template in one layout.
 //!
 //! Under each route prefix (`image`, `video` by default):
 //!
@@ -14,30 +15,55 @@
 //! Unknown, zero, expired (not yet swept) and unapproved ids are 404 everywhere, and a wrong or
 //! missing delete token is 404 too, so a delete URL reveals nothing about other images.
 
+mod album_page;
+mod api_docs;
+mod assets;
 mod delete_url;
 mod embed;
 mod files;
+mod home;
+pub mod i18n;
+mod layout;
 mod page;
 mod queries;
 mod viewer;
+mod viewer_page;
 
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{any, get};
 use axum::Router;
 
-use upstage_library::db::ImageRow;
+pub use album_page::album_path;
+pub use api_docs::api_root;
 pub use upstage_library::delete::{chain_keys, delete_files, delete_image, DeleteError};
+
+use upstage_library::db::ImageRow;
 
 use crate::state::{AppState, Shared};
 
 /// Top-level paths other routes own; a route prefix may not take them.
-const RESERVED: [&str; 3] = ["api", "images", "healthz"];
+const RESERVED: [&str; 8] = [
+    "api",
+    "images",
+    "healthz",
+    "static",
+    "album",
+    "tag",
+    "robots.txt",
+    "favicon.ico",
+];
 
 pub fn routes(state: &Shared) -> Router<Shared> {
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/images/{*path}", get(files::serve));
+        .route("/images/{*path}", get(files::serve))
+        .route("/", get(home::show))
+        .route("/static/{*name}", get(assets::serve))
+        .route("/robots.txt", get(assets::robots))
+        .route("/favicon.ico", get(assets::favicon))
+        .route("/album/{segment}", get(album_page::album))
+        .route("/tag/{name}", get(album_page::tag));
     let mut prefixes: Vec<&str> = Vec::new();
     for route in [&state.cfg.routes.image, &state.cfg.routes.video] {
         let route = route.trim_matches('/');
@@ -78,8 +104,11 @@ fn usable_prefix(route: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
-async fn not_found(axum::extract::State(state): axum::extract::State<Shared>) -> Response {
-    page::not_found(&state)
+async fn not_found(
+    axum::extract::State(state): axum::extract::State<Shared>,
+    headers: HeaderMap,
+) -> Response {
+    page::not_found(&state, &headers)
 }
 
 /// The image a path segment (`<anything>.<id_encoded>` or `<id_encoded>`) names, if it is live:
@@ -121,7 +150,7 @@ async fn live_image_or_page(
 ) -> Result<ImageRow, Response> {
     match live_image(state, segment).await {
         Ok(Some(row)) => Ok(row),
-        Ok(None) => Err(page::not_found(state)),
+        Ok(None) => Err(page::not_found(state, headers)),
         Err(e) => Err(page::server_error(state, headers, &e)),
     }
 }
