@@ -84,6 +84,7 @@ pub async fn import_file(
         caller,
         "local-import",
         fallback,
+        None,
     )
     .await?;
     let urls = ImageUrls::new(&rec.row, state);
@@ -113,6 +114,7 @@ pub async fn upload_file(
         &opts,
         caller,
         "local-upload",
+        None,
         None,
     )
     .await?;

@@ -6,6 +6,7 @@ pub mod auth;
 mod client_ip;
 pub mod config;
 pub mod db;
+mod failures;
 pub mod http;
 pub mod ids;
 pub mod ingest;
@@ -144,6 +145,7 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
     Ok(Arc::new(AppState {
         ids,
         keys: auth::KeyCache::default(),
+        failures: failures::FailureLimit::new(cfg.auth_failures_per_minute),
         cfg,
         db,
         storage,

@@ -17,6 +17,8 @@ pub struct AppState {
     pub db: Db,
     pub ids: IdCodec,
     pub keys: KeyCache,
+    /// Failed key and delete-token checks per client address.
+    pub failures: crate::failures::FailureLimit,
     pub storage: Arc<dyn Storage>,
     pub processor: Processor,
     /// `public_url` without a trailing slash, and its path part (`""` at a domain root).

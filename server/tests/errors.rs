@@ -658,6 +658,30 @@ async fn duplicated_upload() {
     }
 }
 
+/// GPS removal changes the stored bytes; the duplicate rule still compares what was uploaded.
+#[tokio::test]
+async fn a_photo_with_gps_is_a_duplicate_when_uploaded_again() {
+    let Some(corpus) = upstage_testenv::corpus() else {
+        return;
+    };
+    let bytes =
+        std::fs::read(corpus.join("jpeg/plasma_ColorfulCups_images_2560x1600.jpg")).unwrap();
+    let uploaded_md5 = hex::encode(<md5::Md5 as md5::Digest>::digest(&bytes));
+    let s = common::start().await;
+    let c = client();
+    let (_, bob) = s.user_key("bob").await;
+    let send = || {
+        c.post(s.endpoint())
+            .header("X-API-Key", &bob)
+            .multipart(file_form(bytes.clone(), "cups.jpg", "image/jpeg"))
+            .send()
+    };
+    let first = expect_ok(send().await.unwrap()).await;
+    assert_ne!(first["image"]["md5"], uploaded_md5, "GPS was removed");
+    assert_eq!(first["image"]["source_md5"], uploaded_md5);
+    expect_error(send().await.unwrap(), "Duplicated upload", 101).await;
+}
+
 #[tokio::test]
 async fn flooding_detected() {
     let s = common::start_with(|c| c.flood.per_minute = 2).await;

@@ -10,7 +10,7 @@ use super::ApiError;
 use crate::auth::{random_hex, Caller};
 use crate::db::ImageRow;
 use crate::journal::DbJournal;
-use crate::processing::Processed;
+use crate::processing::{Processed, Timings};
 use crate::state::AppState;
 
 /// Which date an item was filed under (sent as `X-Upstage-Date-Source`).
@@ -41,6 +41,7 @@ pub struct Recorded {
     /// The delete token, shown once.
     pub token: String,
     pub date_used: DateUsed,
+    pub timings: Timings,
 }
 
 /// The UTC instant of a date taken: its own offset, else the camera clock read in the site zone.
@@ -52,7 +53,8 @@ fn taken_utc(d: &upstage_sdk::DateTaken, tz: chrono_tz::Tz) -> Option<NaiveDateT
     })
 }
 
-/// `fallback` (UTC) is used instead of the upload time when `use_file_date` finds no date.
+/// `fallback` (UTC) is used instead of the upload time when `use_file_date` finds no date;
+/// `upload_md5` is the input's md5 when it was taken while receiving it.
 pub async fn record_upload(
     state: &AppState,
     input: Input,
@@ -60,6 +62,7 @@ pub async fn record_upload(
     caller: &Caller,
     ip: &str,
     fallback: Option<NaiveDateTime>,
+    upload_md5: Option<String>,
 ) -> Result<Recorded, ApiError> {
     let now = Utc::now().naive_utc();
     let client_name = input.client_name.clone();
@@ -78,7 +81,7 @@ pub async fn record_upload(
     let journal = Box::new(DbJournal::new(state.db.clone(), upload.clone()));
     let processed = state
         .processor
-        .process(input, state.storage_mode, tz, filing, journal)
+        .process(input, state.storage_mode, tz, filing, journal, upload_md5)
         .await
         .map_err(|e| {
             e.map_or_else(
@@ -94,6 +97,7 @@ pub async fn record_upload(
     let token = random_hex(24);
     let row = new_row(state, &processed, opts, caller, &client_name, ip, &token);
     let claimed = processed.stored.files.len();
+    let recording = std::time::Instant::now();
     let id = match state
         .db
         .record_image(&row, &opts.upload.tags, &upload, claimed)
@@ -105,11 +109,16 @@ pub async fn record_upload(
             return Err(ApiError::not_saved(e));
         }
     };
+    let timings = Timings {
+        db: recording.elapsed(),
+        ..processed.timings.clone()
+    };
     Ok(Recorded {
         row: ImageRow { id, ..row },
         tags: opts.upload.tags.clone(),
         token,
         date_used,
+        timings,
     })
 }
 

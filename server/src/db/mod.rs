@@ -5,6 +5,7 @@ mod albums;
 mod images;
 mod pending;
 mod record;
+mod upgrade;
 mod users;
 mod variables;
 mod write;

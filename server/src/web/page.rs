@@ -137,6 +137,18 @@ pub fn not_found(state: &AppState) -> Response {
     )
 }
 
+/// Status 429 for an address that failed too many delete-token checks.
+pub fn too_many_failures(state: &AppState) -> Response {
+    let body = "<div class=\"center\">\n<h1>Too many attempts</h1>\n\
+                <p>Too many wrong delete links from this address. Try again in a minute.</p>\n</div>\n";
+    html(
+        state,
+        StatusCode::TOO_MANY_REQUESTS,
+        Kind::Private,
+        document("Too many attempts", "", body),
+    )
+}
+
 /// A generic failure page, status 500. The cause is logged with the request id; the page shows
 /// only that id.
 pub fn server_error(
