@@ -1,55 +1,23 @@
 //! `upstage loadtest`: a real `upstage serve` child on loopback (own temp data dir), ~2 MB JPEG
-//! uploads at each concurrency level, and the figures that matter for an upload server: uploads/s,
-//! p50/p99 latency, and the server's peak RSS (VmHWM) over the whole run.
+//! uploads at each concurrency level, and the figures that matter for an upload server:
+//! uploads/s, p50/p99 latency and the server's peak RSS (VmHWM) over the whole run — next to
+//! `upstage process` on the same files with the same worker count, measured in the same run, so
+//! the server is judged against the pipeline rather than against a number from another day.
+//! `--soak SECONDS` instead runs distinct photos for that long and follows the server's memory.
 
-use std::io::Cursor;
-use std::process::{ExitCode, Stdio};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+mod bodies;
+mod level;
+mod pipeline;
+mod server;
+mod soak;
+
+use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::Command;
 
 use crate::cli::LoadtestArgs;
-
-/// A photo-like JPEG of about 2 MB: smooth gradients plus per-pixel noise so it does not compress
-/// to nothing, and a `seed` so every upload has distinct bytes.
-fn jpeg_2mb(seed: u32) -> Result<Vec<u8>> {
-    let (w, h) = (1920, 1280);
-    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        let n = (state & 0x3f) as u8;
-        image::Rgb([
-            (x / 8) as u8 ^ n,
-            (y / 6) as u8 ^ n,
-            ((x + y) / 12) as u8 ^ n,
-        ])
-    });
-    let mut out = Cursor::new(Vec::new());
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92).encode_image(&img)?;
-    Ok(out.into_inner())
-}
-
-fn peak_rss_mb(pid: u32) -> Option<f64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kb: f64 = s
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    Some(kb / 1024.0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(i).copied().unwrap_or_default()
-}
+use level::Level;
+use server::Server;
 
 /// `label;KEY=VALUE;KEY=VALUE…`: a server configuration to measure, as environment variables
 /// of the child (e.g. `s3+pg;UPSTAGE_STORAGE__BACKEND=s3;UPSTAGE_SERVER__DATABASE_URL=…`).
@@ -70,7 +38,8 @@ fn parse_setup(spec: &str) -> Result<(String, Vec<(String, String)>)> {
     Ok((label, vars))
 }
 
-pub fn run(args: LoadtestArgs) -> Result<ExitCode> {
+/// `workers` is the processing worker count of the server child and of `upstage process`.
+pub fn run(args: LoadtestArgs, workers: usize) -> Result<ExitCode> {
     let setups = if args.setup.is_empty() {
         vec![("default".to_owned(), Vec::new())]
     } else {
@@ -83,9 +52,17 @@ pub fn run(args: LoadtestArgs) -> Result<ExitCode> {
     let mut rates = Vec::new();
     for (label, vars) in &setups {
         println!("\n## {label}");
-        rates.push(rt.block_on(run_async(&args, vars))?);
+        let mut vars = vars.clone();
+        vars.insert(
+            0,
+            (
+                "UPSTAGE_SERVER__PROCESSING__WORKERS".into(),
+                workers.to_string(),
+            ),
+        );
+        rates.push(rt.block_on(run_setup(&args, &vars, workers))?);
     }
-    if setups.len() > 1 {
+    if setups.len() > 1 && args.soak.is_none() {
         println!(
             "\n| concurrency | {} |",
             setups
@@ -107,106 +84,128 @@ pub fn run(args: LoadtestArgs) -> Result<ExitCode> {
 }
 
 /// One server child with `vars` in its environment; returns uploads/s per concurrency level.
-async fn run_async(args: &LoadtestArgs, vars: &[(String, String)]) -> Result<Vec<f64>> {
+async fn run_setup(
+    args: &LoadtestArgs,
+    vars: &[(String, String)],
+    workers: usize,
+) -> Result<Vec<f64>> {
     let dir = std::env::temp_dir().join(format!("upstage-loadtest-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
-    let mut child = Command::new(std::env::current_exe()?)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(&dir)
-        .env("UPSTAGE_DATA_DIR", dir.join("data"))
-        .envs(vars.iter().map(|(k, v)| (k, v)))
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .context("starting upstage serve")?;
-    let pid = child.id().context("server pid")?;
-    let mut lines = BufReader::new(child.stdout.take().context("server stdout")?).lines();
-    let (mut key, mut base) = (None, None);
-    while let Some(line) =
-        tokio::time::timeout(Duration::from_secs(30), lines.next_line()).await??
-    {
-        let t = line.trim();
-        if t.starts_with("chv_") {
-            key = Some(t.to_owned());
-        }
-        if let Some(rest) = t.strip_prefix("Upstage listening on ") {
-            base = rest.split_whitespace().next().map(str::to_owned);
-            break;
-        }
-    }
-    let (Some(key), Some(base)) = (key, base) else {
-        bail!("server did not start (a shared database must be empty: the load test needs the first admin key)")
-    };
-    let endpoint = format!("{base}/api/1/upload");
+    let server = Server::start(args.server_exe.as_deref(), &dir, vars).await?;
     let client = reqwest::Client::new();
-    let sample = jpeg_2mb(0)?;
+    let result = match args.soak {
+        Some(seconds) => {
+            let plan = soak::Soak {
+                seconds,
+                idle_seconds: args.idle,
+                concurrency: args.concurrency.last().copied().unwrap_or(4),
+                photos: args.photos.as_deref(),
+            };
+            soak::run(&server, &client, &plan)
+                .await
+                .map(|()| Vec::new())
+        }
+        None => levels(args, &server, &client, workers, &dir).await,
+    };
+    server.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+async fn levels(
+    args: &LoadtestArgs,
+    server: &Server,
+    client: &reqwest::Client,
+    workers: usize,
+    dir: &std::path::Path,
+) -> Result<Vec<f64>> {
+    let sample = bodies::jpeg_2mb(0)?;
     println!(
-        "server pid {pid}; upload ~{:.2} MB JPEG 1920x1280; {} requests per level",
+        "server pid {}; {workers} workers; upload ~{:.2} MB JPEG 1920x1280; {} requests per level",
+        server.pid,
         sample.len() as f64 / 1e6,
         args.requests
     );
     println!("| concurrency | uploads/s | p50 ms | p99 ms | errors | server peak RSS MB |");
     println!("|---|---|---|---|---|---|");
     let mut seed = 1;
-    let mut rates = Vec::new();
+    let mut done: Vec<(usize, Level, Vec<Vec<u8>>)> = Vec::new();
     for &conc in &args.concurrency {
         // Bodies are made up front so the client's JPEG encoding is not measured.
         let bodies: Vec<Vec<u8>> = (0..args.requests)
-            .map(|i| jpeg_2mb(seed + i as u32))
+            .map(|i| bodies::jpeg_2mb(seed + i as u32))
             .collect::<Result<_>>()?;
         seed += args.requests as u32;
-        let queue = Arc::new(std::sync::Mutex::new(bodies));
-        let start = Instant::now();
-        let mut tasks = Vec::new();
-        for _ in 0..conc.max(1) {
-            let (q, c, e, k) = (queue.clone(), client.clone(), endpoint.clone(), key.clone());
-            tasks.push(tokio::spawn(async move {
-                let mut lat = Vec::new();
-                let mut errors = 0usize;
-                while let Some(body) = q.lock().ok().and_then(|mut v| v.pop()) {
-                    let part = reqwest::multipart::Part::bytes(body)
-                        .file_name("load.jpg")
-                        .mime_str("image/jpeg")?;
-                    let t = Instant::now();
-                    let r = c
-                        .post(&e)
-                        .header("X-API-Key", &k)
-                        .multipart(reqwest::multipart::Form::new().part("source", part))
-                        .send()
-                        .await;
-                    match r {
-                        Ok(resp) if resp.status().is_success() => {
-                            resp.bytes().await?;
-                            lat.push(t.elapsed());
-                        }
-                        _ => errors += 1,
-                    }
-                }
-                anyhow::Ok((lat, errors))
-            }));
-        }
-        let mut lat = Vec::new();
-        let mut errors = 0;
-        for t in tasks {
-            let (l, e) = t.await??;
-            lat.extend(l);
-            errors += e;
-        }
-        let secs = start.elapsed().as_secs_f64();
-        lat.sort();
-        rates.push(lat.len() as f64 / secs);
+        let source = level::from_list(bodies.clone());
+        let l = level::run(client, &server.endpoint, &server.key, conc, source).await?;
         println!(
-            "| {conc} | {:.1} | {:.0} | {:.0} | {errors} | {:.0} |",
-            lat.len() as f64 / secs,
-            percentile(&lat, 0.5).as_secs_f64() * 1e3,
-            percentile(&lat, 0.99).as_secs_f64() * 1e3,
-            peak_rss_mb(pid).unwrap_or(0.0)
+            "| {conc} | {:.1} | {:.0} | {:.0} | {} | {:.0} |",
+            l.rate(),
+            l.percentile_ms(0.5),
+            l.percentile_ms(0.99),
+            l.errors,
+            server.peak_rss_mb().unwrap_or(0.0)
+        );
+        done.push((conc, l, bodies));
+    }
+    let rates = done.iter().map(|(_, l, _)| l.rate()).collect();
+    if args.no_pipeline {
+        return Ok(rates);
+    }
+    goals(server, workers, dir, &done)?;
+    Ok(rates)
+}
+
+/// The pipeline on the same files, and the server's figures against it.
+fn goals(
+    server: &Server,
+    workers: usize,
+    dir: &std::path::Path,
+    done: &[(usize, Level, Vec<Vec<u8>>)],
+) -> Result<()> {
+    let Some((busy_c, busy, busy_bodies)) = done.iter().max_by_key(|(c, _, _)| *c) else {
+        return Ok(());
+    };
+    let single = done.iter().find(|(c, _, _)| *c == 1);
+    let few: Vec<Vec<u8>> = single
+        .map_or(busy_bodies, |(_, _, b)| b)
+        .iter()
+        .take(20)
+        .cloned()
+        .collect();
+    let base = pipeline::measure(&dir.join("pipeline"), workers, busy_bodies, &few)?;
+    println!(
+        "\npipeline (`upstage process`, same files, same run): {workers} workers {:.1} img/s; \
+         one item alone (1 worker) {:.0} ms median",
+        base.images_per_second, base.item_ms
+    );
+    println!("| goal | measured | target |");
+    println!("|---|---|---|");
+    println!(
+        "| uploads/s ÷ pipeline img/s at c={busy_c} | {:.2} ({:.1} / {:.1}) | ≥ 0.9 |",
+        busy.rate() / base.images_per_second.max(f64::MIN_POSITIVE),
+        busy.rate(),
+        base.images_per_second
+    );
+    println!(
+        "| p99 at c={busy_c} | {:.0} ms (p50 {:.0} ms) | ≤ 300 ms |",
+        busy.percentile_ms(0.99),
+        busy.percentile_ms(0.5)
+    );
+    if let Some((_, one, _)) = single {
+        println!(
+            "| c=1 p50 ÷ pipeline per item | {:.2} ({:.0} / {:.0} ms) | ≤ 1.5 |",
+            one.percentile_ms(0.5) / base.item_ms.max(f64::MIN_POSITIVE),
+            one.percentile_ms(0.5),
+            base.item_ms
         );
     }
-    child.kill().await.ok();
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(rates)
+    println!(
+        "| server peak RSS | {:.0} MB | < 300 MB |",
+        server.peak_rss_mb().unwrap_or(0.0)
+    );
+    Ok(())
 }
 
 #[cfg(test)]
