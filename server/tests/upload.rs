@@ -231,7 +231,7 @@ async fn upload_named(s: &common::TestServer, name: &str, w: u32) -> reqwest::Re
 async fn a_deleted_name_is_never_given_out_again() {
     let s = common::start().await;
     let c = common::client();
-    let first: Value = upload_named(&s, "Reused name.jpg", 600)
+    let first: Value = upload_named(&s, "Reused name.jpg", 1000)
         .await
         .json()
         .await
@@ -250,7 +250,7 @@ async fn a_deleted_name_is_never_given_out_again() {
     }
     // The files are gone, but their URLs were served as immutable: a new upload of the same
     // name (same bytes, even) gets new ones.
-    let second: Value = upload_named(&s, "Reused name.jpg", 600)
+    let second: Value = upload_named(&s, "Reused name.jpg", 1000)
         .await
         .json()
         .await
