@@ -11,7 +11,7 @@ use anyhow::Result;
 
 use super::bodies::{base_photos, numbered};
 use super::level;
-use super::server::Server;
+use super::server::{status_mb, Server};
 
 pub struct Soak<'a> {
     pub seconds: u64,
@@ -45,7 +45,7 @@ pub async fn run(server: &Server, client: &reqwest::Client, soak: &Soak<'_>) -> 
     println!("| t s | uploads sent | server RSS MB |");
     println!("|---|---|---|");
     let sampler = {
-        let (pid_rss, sent) = (RssProbe(server.pid), sent.clone());
+        let (pid, sent) = (server.pid, sent.clone());
         let every = (soak.seconds / 12).max(5);
         tokio::spawn(async move {
             let start = Instant::now();
@@ -54,9 +54,9 @@ pub async fn run(server: &Server, client: &reqwest::Client, soak: &Soak<'_>) -> 
             loop {
                 tick.tick().await;
                 let t = start.elapsed().as_secs();
-                let rss = pid_rss.rss_mb();
+                let rss = status_mb(pid, "VmRSS:").unwrap_or(0.0);
                 max = max.max(rss);
-                if t > 0 && t % every == 0 {
+                if t > 0 && t.is_multiple_of(every) {
                     println!("| {t} | {} | {rss:.0} |", sent.load(Ordering::Relaxed));
                 }
                 if Instant::now() >= deadline {
@@ -95,13 +95,4 @@ pub async fn run(server: &Server, client: &reqwest::Client, soak: &Soak<'_>) -> 
         println!("| {t} | {:.0} |", server.rss_mb().unwrap_or(0.0));
     }
     Ok(())
-}
-
-/// The sampler's own handle on the server's memory (the server stays with the caller).
-struct RssProbe(u32);
-
-impl RssProbe {
-    fn rss_mb(&self) -> f64 {
-        super::server::status_mb(self.0, "VmRSS:").unwrap_or(0.0)
-    }
 }
