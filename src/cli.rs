@@ -227,6 +227,23 @@ pub struct LoadtestArgs {
     /// repeat to compare setups in one run (ratios against the first are printed at the end).
     #[arg(long)]
     pub setup: Vec<String>,
+    /// Skip the `upstage process` run on the same files (and the goals measured against it).
+    #[arg(long)]
+    pub no_pipeline: bool,
+    /// Instead of levels: upload distinct photos for this many seconds at the last
+    /// `--concurrency`, printing the server's RSS over time and while idle afterwards.
+    #[arg(long, value_name = "SECONDS")]
+    pub soak: Option<u64>,
+    /// Soak: how long to watch the idle server after the load.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub idle: u64,
+    /// Soak: base photos (the JPEGs of this folder, e.g. the corpus) instead of generated ones.
+    #[arg(long, value_name = "DIR")]
+    pub photos: Option<std::path::PathBuf>,
+    /// The `upstage` binary to run as the server (default: this one), e.g. an older build for
+    /// before/after figures in one run.
+    #[arg(long, value_name = "PATH")]
+    pub server_exe: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

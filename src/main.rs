@@ -12,6 +12,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// A long-running server sees uploads of every size freed on threads other than the ones that
+/// allocated them; glibc's per-thread arenas kept hundreds of MB of such holes resident after a
+/// soak (docs/performance.md). mimalloc returns freed pages to the system within milliseconds.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     tracing_subscriber::fmt()

@@ -82,6 +82,7 @@ pub async fn import_file(
         caller,
         "local-import",
         fallback,
+        None,
     )
     .await?;
     let urls = ImageUrls::new(&rec.row, state);
@@ -118,6 +119,7 @@ pub async fn upload_file(
         &opts,
         caller,
         "local-upload",
+        None,
         None,
     )
     .await?;

@@ -2,8 +2,10 @@
 //! pool makes new uploads wait (on disk, not in memory) for a bounded time, and past a bounded
 //! queue they are refused at once: memory never grows with the request rate.
 
+mod timing;
+
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use md5::{Digest, Md5};
 use tokio::sync::Semaphore;
@@ -14,6 +16,7 @@ use upstage_storage::{
 };
 
 use crate::LibraryError;
+pub use timing::Timings;
 
 /// What the library keeps of a processed, stored item.
 #[derive(Debug, Clone)]
@@ -23,7 +26,8 @@ pub struct Processed {
     pub width: u32,
     pub height: u32,
     pub md5: String,
-    /// md5 of the upload before a resize; `None` when the main file was not resized.
+    /// md5 of the upload as received, when the stored main file differs from it (resized, or
+    /// GPS removed); `None` otherwise.
     pub source_md5: Option<String>,
     pub is_animated: bool,
     pub duration: u64,
@@ -32,6 +36,7 @@ pub struct Processed {
     pub exif_description: Option<String>,
     /// The UTC date the item was filed under.
     pub filed_gmt: chrono::NaiveDateTime,
+    pub timings: Timings,
 }
 
 impl Processed {
@@ -84,7 +89,9 @@ impl Processor {
         tz: chrono_tz::Tz,
         filing: FilingDate,
         mut journal: Box<dyn KeyJournal + Send>,
+        upload_md5: Option<String>,
     ) -> Result<Processed, LibraryError> {
+        let waiting_since = Instant::now();
         let queued = self
             .waiting
             .clone()
@@ -97,6 +104,7 @@ impl Processor {
             _ = self.stopping.cancelled() => return Err(LibraryError::ShuttingDown),
         };
         drop(queued);
+        let queue = waiting_since.elapsed();
         let pipeline = self.pipeline.clone();
         let storage = self.storage.clone();
         let job = tokio::task::spawn_blocking(move || {
@@ -107,7 +115,10 @@ impl Processor {
                 mode,
                 tz,
             };
-            run(&pipeline, place, input, filing)
+            run(&pipeline, place, input, filing, upload_md5).map(|mut p| {
+                p.timings.queue = queue;
+                p
+            })
         });
         match job.await {
             Ok(r) => r,
@@ -135,8 +146,12 @@ fn run(
     place: Place<'_>,
     input: Input,
     filing: FilingDate,
+    upload_md5: Option<String>,
 ) -> Result<Processed, LibraryError> {
     let ctx = pipeline.run(input).map_err(LibraryError::Item)?;
+    let mut timings = Timings::default();
+    timings.add_stages(&ctx.timings);
+    let storing = Instant::now();
     let filed_gmt = filing(&ctx);
     let local_day = chrono::TimeZone::from_utc_datetime(&place.tz, &filed_gmt).date_naive();
     let opts = StoreOptions::new(place.mode, local_day);
@@ -147,11 +162,9 @@ fn run(
             _ => LibraryError::Storage(e),
         }
     })?;
+    timings.store = storing.elapsed();
     let (width, height) = ctx.main_size();
-    let (md5, source_md5) = match &ctx.outputs.main {
-        Some(main) => (md5_hex(&main.bytes), Some(md5_hex(&ctx.original))),
-        None => (md5_hex(&ctx.original), None),
-    };
+    let (md5, source_md5) = item_md5s(&ctx, upload_md5);
     Ok(Processed {
         format: ctx.main_format(),
         width,
@@ -166,15 +179,20 @@ fn run(
         exif_description: ctx.meta.description.clone(),
         filed_gmt,
         stored,
+        timings,
     })
 }
 
-/// md5 of a file, for duplicate detection on the raw upload before any processing.
-pub fn md5_file(path: &std::path::Path) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Md5::new();
-    std::io::copy(&mut f, &mut h)?;
-    Ok(hex::encode(h.finalize()))
+/// md5 of the stored main file and of the upload as received (when they differ). The upload's
+/// md5 was taken while it was received; the original is hashed again only when a stage rewrote
+/// it in place (GPS removal) or nobody hashed it on the way in (imports).
+fn item_md5s(ctx: &ItemContext, upload_md5: Option<String>) -> (String, Option<String>) {
+    let received = || upload_md5.clone().unwrap_or_else(|| md5_hex(&ctx.original));
+    match &ctx.outputs.main {
+        Some(main) => (md5_hex(&main.bytes), Some(received())),
+        None if ctx.meta.gps_removed => (md5_hex(&ctx.original), upload_md5.clone()),
+        None => (received(), None),
+    }
 }
 
 /// A temp file that is removed when dropped, unless kept.

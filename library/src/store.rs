@@ -9,7 +9,7 @@ use crate::auth::{random_hex, Caller};
 use crate::db::ImageRow;
 use crate::journal::DbJournal;
 use crate::options::Options;
-use crate::processing::Processed;
+use crate::processing::{Processed, Timings};
 use crate::record::new_row;
 use crate::{Library, LibraryError};
 
@@ -41,6 +41,7 @@ pub struct Recorded {
     /// The delete token, shown once.
     pub token: String,
     pub date_used: DateUsed,
+    pub timings: Timings,
 }
 
 /// The UTC instant of a date taken: its own offset, else the camera clock read in the site zone.
@@ -52,7 +53,8 @@ fn taken_utc(d: &upstage_sdk::DateTaken, tz: chrono_tz::Tz) -> Option<NaiveDateT
     })
 }
 
-/// `fallback` (UTC) is used instead of the upload time when `use_file_date` finds no date.
+/// `fallback` (UTC) is used instead of the upload time when `use_file_date` finds no date;
+/// `upload_md5` is the input's md5 when it was taken while receiving it.
 pub async fn record_upload(
     state: &Library,
     input: Input,
@@ -60,6 +62,7 @@ pub async fn record_upload(
     caller: &Caller,
     ip: &str,
     fallback: Option<NaiveDateTime>,
+    upload_md5: Option<String>,
 ) -> Result<Recorded, LibraryError> {
     let now = Utc::now().naive_utc();
     let client_name = input.client_name.clone();
@@ -78,7 +81,7 @@ pub async fn record_upload(
     let journal = Box::new(DbJournal::new(state.db.clone(), upload.clone()));
     let processed = state
         .processor
-        .process(input, state.storage_mode, tz, filing, journal)
+        .process(input, state.storage_mode, tz, filing, journal, upload_md5)
         .await?;
     let date_used = match (&processed.date_taken, use_file_date) {
         (Some(d), true) if taken_utc(d, tz).is_some() => DateUsed::Taken(d.source),
@@ -88,6 +91,7 @@ pub async fn record_upload(
     let token = random_hex(24);
     let row = new_row(state, &processed, opts, caller, &client_name, ip, &token);
     let claimed = processed.stored.files.len();
+    let recording = std::time::Instant::now();
     let id = match state
         .db
         .record_image(&row, &opts.upload.tags, &upload, claimed)
@@ -99,11 +103,16 @@ pub async fn record_upload(
             return Err(LibraryError::NotRecorded(e.to_string()));
         }
     };
+    let timings = Timings {
+        db: recording.elapsed(),
+        ..processed.timings.clone()
+    };
     Ok(Recorded {
         row: ImageRow { id, ..row },
         tags: opts.upload.tags.clone(),
         token,
         date_used,
+        timings,
     })
 }
 

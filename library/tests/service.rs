@@ -114,6 +114,7 @@ async fn a_photo_is_processed_stored_and_recorded() {
         &caller,
         "10.0.0.1",
         None,
+        None,
     )
     .await
     .expect("recorded");
@@ -198,6 +199,7 @@ async fn a_storage_failure_halfway_leaves_no_row_and_no_file() {
         &Options::default(),
         &caller,
         "10.0.0.1",
+        None,
         None,
     )
     .await

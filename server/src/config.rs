@@ -23,6 +23,9 @@ pub struct ServerConfig {
     /// Id padding for new sites (the salt is generated once and kept in the database).
     pub id_padding: u64,
     pub guest: GuestConfig,
+    /// Failed API key and delete token checks allowed per client address and minute; past it
+    /// the address is answered 429 until its minute is over (0: no limit).
+    pub auth_failures_per_minute: u32,
     /// Duplicate detection: same md5 from the same IP within 24 h (non-admin keys).
     pub duplicate_check: bool,
     pub flood: FloodConfig,
@@ -95,6 +98,7 @@ impl Default for ServerConfig {
             timezone: "UTC".into(),
             id_padding: 999,
             guest: GuestConfig::default(),
+            auth_failures_per_minute: 20,
             duplicate_check: true,
             flood: FloodConfig::default(),
             url_uploads: UrlUploadConfig::default(),

@@ -4,6 +4,7 @@
 pub mod api;
 mod client_ip;
 pub mod config;
+mod failures;
 pub mod http;
 pub mod ingest;
 mod state;
@@ -163,6 +164,7 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
     };
     Ok(Arc::new(AppState {
         lib: Arc::new(lib),
+        failures: failures::FailureLimit::new(cfg.auth_failures_per_minute),
         cfg,
         lifecycle,
     }))

@@ -10,6 +10,8 @@ use crate::config::ServerConfig;
 pub struct AppState {
     pub lib: Arc<Library>,
     pub cfg: ServerConfig,
+    /// Failed key and delete-token checks per client address.
+    pub failures: crate::failures::FailureLimit,
     /// Where a shutdown stands (draining, then stopping).
     pub lifecycle: crate::http::Lifecycle,
 }

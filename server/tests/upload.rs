@@ -221,3 +221,67 @@ async fn a_saturated_server_refuses_with_a_clear_busy_error() {
         "the rest are refused at once instead of piling up"
     );
 }
+
+async fn upload_named(s: &common::TestServer, name: &str, w: u32) -> reqwest::Response {
+    let part = common::file_part(common::jpeg(w, 400), name, "image/jpeg");
+    common::post_file(&s.endpoint(), &s.admin_key, part, &[]).await
+}
+
+#[tokio::test]
+async fn a_deleted_name_is_never_given_out_again() {
+    let s = common::start().await;
+    let c = common::client();
+    let first: Value = upload_named(&s, "Reused name.jpg", 1000)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first = &first["image"];
+    assert_eq!(first["name"], "Reused-name");
+    let gone = c
+        .post(first["delete_url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 200);
+    for key in ["image", "thumb", "medium"] {
+        let url = first[key]["url"].as_str().unwrap();
+        assert_eq!(c.get(url).send().await.unwrap().status(), 404, "{url}");
+    }
+    // The files are gone, but their URLs were served as immutable: a new upload of the same
+    // name (same bytes, even) gets new ones.
+    let second: Value = upload_named(&s, "Reused name.jpg", 1000)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let second = &second["image"];
+    assert_ne!(second["name"], "Reused-name");
+    for key in ["image", "thumb", "medium"] {
+        let (old, new) = (first[key]["url"].as_str(), second[key]["url"].as_str());
+        assert_ne!(old, new, "{key}");
+        let url = new.unwrap();
+        assert_eq!(c.get(url).send().await.unwrap().status(), 200, "{url}");
+    }
+}
+
+#[tokio::test]
+async fn upload_answers_say_where_the_time_went() {
+    let s = common::start().await;
+    let r = upload_named(&s, "timed.jpg", 1200).await;
+    assert_eq!(r.status(), 200);
+    let header = r.headers()["server-timing"].to_str().unwrap().to_owned();
+    let entries: Vec<(&str, f64)> = header
+        .split(", ")
+        .map(|e| {
+            let (name, dur) = e.split_once(";dur=").unwrap_or_else(|| panic!("{header}"));
+            (name, dur.parse().unwrap_or_else(|_| panic!("{header}")))
+        })
+        .collect();
+    let names: Vec<&str> = entries.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["spool", "queue", "decode", "encode", "store", "db"]);
+    let ms = |name: &str| entries.iter().find(|(n, _)| *n == name).unwrap().1;
+    // A 1200 px JPEG is read, decoded, and gets a medium and a thumb encoded.
+    assert!(ms("decode") > 0.0 && ms("encode") > 0.0, "{header}");
+    assert!(entries.iter().all(|(_, d)| *d >= 0.0), "{header}");
+}

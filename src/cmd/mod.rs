@@ -27,7 +27,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Config(c) => config::run(&cfg, c),
         Command::Serve(args) => serve::run(cfg, args),
         Command::Keys(k) => keys::run(&cfg, k),
-        Command::Loadtest(args) => loadtest::run(args),
+        Command::Loadtest(args) => loadtest::run(args, cfg.workers),
         Command::Import(args) => import::run(cfg, args),
         Command::Upload(args) => upload::run(cfg, args),
         Command::Tui(args) => tui::run(cfg, args),

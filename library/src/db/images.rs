@@ -142,6 +142,14 @@ pub async fn claim_expired(
 
 /// [`Db::delete_image_row`] inside a transaction.
 pub async fn delete_image_row_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<(), DbError> {
+    // Its name is never given out again (see migration 0006).
+    sqlx::query(
+        "INSERT INTO retired_names (folder, name) SELECT folder, name FROM images WHERE id = $1 \
+         ON CONFLICT (folder, name) DO NOTHING",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("DELETE FROM image_tags WHERE image_id = $1")
         .bind(id)
         .execute(&mut *conn)

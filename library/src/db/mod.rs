@@ -7,6 +7,7 @@ mod file_expiry;
 mod images;
 mod pending;
 mod record;
+mod upgrade;
 mod users;
 mod variables;
 mod write;

@@ -14,13 +14,21 @@ impl Db {
             let mut tx = w.begin().await?;
             let now = now_gmt();
             for key in keys {
+                // A retired name (its image was deleted) counts as taken, like a claimed key.
+                let (folder, name) = KeyParts::parse(key)
+                    .map(|p| (p.folder, p.stem.unwrap_or(p.base)))
+                    .unwrap_or_default();
                 let r = sqlx::query(
                     "INSERT INTO pending_uploads (storage_key, upload, created_gmt) \
-                     VALUES ($1, $2, $3) ON CONFLICT (storage_key) DO NOTHING",
+                     SELECT $1, $2, $3 WHERE NOT EXISTS \
+                     (SELECT 1 FROM retired_names WHERE folder = $4 AND name = $5) \
+                     ON CONFLICT (storage_key) DO NOTHING",
                 )
                 .bind(key)
                 .bind(upload)
                 .bind(&now)
+                .bind(folder)
+                .bind(name)
                 .execute(&mut *tx)
                 .await?;
                 if r.rows_affected() != 1 {

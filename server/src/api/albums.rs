@@ -14,10 +14,13 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::Router;
 use serde_json::json;
 
@@ -50,6 +53,7 @@ fn fields(query: Option<&str>, body: &[u8]) -> HashMap<String, String> {
 async fn user(
     state: &AppState,
     headers: &HeaderMap,
+    ip: &str,
     f: &HashMap<String, String>,
 ) -> Result<User, ApiError> {
     let key = headers
@@ -57,7 +61,7 @@ async fn user(
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
         .or_else(|| f.get("key").cloned())
         .unwrap_or_default();
-    match super::key_check::check(state, "1", &key).await? {
+    match super::key_check::check(state, "1", &key, ip).await? {
         Caller::User(u) => Ok(u),
         Caller::Guest => Err(ApiError {
             status: StatusCode::FORBIDDEN,
@@ -91,16 +95,31 @@ fn answer(r: Result<Response, ApiError>) -> Response {
     r.unwrap_or_else(|e| e.into_response_as(ResponseFormat::Json))
 }
 
-async fn list(State(state): State<Shared>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
-    answer(list_albums(&state, q.as_deref(), &headers).await)
+/// The peer address, when the server was started with connection info (failed keys count per
+/// client address, as on the upload endpoint).
+type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
+
+fn ip_of(state: &AppState, peer: Peer, headers: &HeaderMap) -> String {
+    crate::client_ip::client_ip(&state.cfg, peer.map(|p| p.0 .0.ip()), headers)
+}
+
+async fn list(
+    State(state): State<Shared>,
+    RawQuery(q): RawQuery,
+    peer: Peer,
+    headers: HeaderMap,
+) -> Response {
+    let ip = ip_of(&state, peer, &headers);
+    answer(list_albums(&state, q.as_deref(), &headers, &ip).await)
 }
 
 async fn list_albums(
     state: &AppState,
     q: Option<&str>,
     headers: &HeaderMap,
+    ip: &str,
 ) -> Result<Response, ApiError> {
-    let u = user(state, headers, &fields(q, b"")).await?;
+    let u = user(state, headers, ip, &fields(q, b"")).await?;
     let albums: Vec<_> = state
         .db
         .albums_with_counts(u.id)
@@ -160,18 +179,21 @@ async fn fill(
 async fn create(
     State(state): State<Shared>,
     RawQuery(q): RawQuery,
+    peer: Peer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer(create_album(&state, fields(q.as_deref(), &body), &headers).await)
+    let ip = ip_of(&state, peer, &headers);
+    answer(create_album(&state, fields(q.as_deref(), &body), &headers, &ip).await)
 }
 
 async fn create_album(
     state: &AppState,
     f: HashMap<String, String>,
     headers: &HeaderMap,
+    ip: &str,
 ) -> Result<Response, ApiError> {
-    let u = user(state, headers, &f).await?;
+    let u = user(state, headers, ip, &f).await?;
     let name = f.get("name").map(|n| n.trim()).unwrap_or_default();
     if name.is_empty() || name.chars().count() > MAX_NAME {
         return Err(ApiError::bad(
@@ -188,10 +210,12 @@ async fn add(
     State(state): State<Shared>,
     Path(album): Path<String>,
     RawQuery(q): RawQuery,
+    peer: Peer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer(add_images(&state, &album, fields(q.as_deref(), &body), &headers).await)
+    let ip = ip_of(&state, peer, &headers);
+    answer(add_images(&state, &album, fields(q.as_deref(), &body), &headers, &ip).await)
 }
 
 async fn add_images(
@@ -199,8 +223,9 @@ async fn add_images(
     album: &str,
     f: HashMap<String, String>,
     headers: &HeaderMap,
+    ip: &str,
 ) -> Result<Response, ApiError> {
-    let u = user(state, headers, &f).await?;
+    let u = user(state, headers, ip, &f).await?;
     let id = state.ids.decode(album).and_then(|i| i64::try_from(i).ok());
     let found = match id {
         Some(id) => state.db.album(id).await?,

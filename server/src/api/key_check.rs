@@ -15,8 +15,14 @@ use super::format::ResponseFormat;
 use super::spool::{discard, drain_allowance};
 use crate::state::AppState;
 
-/// Who `key` belongs to, or the reference's error for it.
-pub(super) async fn check(state: &AppState, version: &str, key: &str) -> Result<Caller, ApiError> {
+/// Who `key` belongs to, or the reference's error for it. Failures count against `ip`; an
+/// address past its limit is refused before its key is looked up.
+pub(super) async fn check(
+    state: &AppState,
+    version: &str,
+    key: &str,
+    ip: &str,
+) -> Result<Caller, ApiError> {
     if key.is_empty() {
         return Err(ApiError::bad("No key provided", 100));
     }
@@ -26,7 +32,14 @@ pub(super) async fn check(state: &AppState, version: &str, key: &str) -> Result<
             ..ApiError::bad("Invalid API version.", 110)
         });
     }
-    authenticate(state, key).await
+    if state.failures.blocked(ip) {
+        return Err(ApiError::throttled());
+    }
+    let r = authenticate(state, key).await;
+    if matches!(&r, Err(e) if e.status.is_client_error()) {
+        state.failures.failed(ip);
+    }
+    r
 }
 
 async fn authenticate(state: &AppState, key: &str) -> Result<Caller, ApiError> {

@@ -13,7 +13,6 @@ use upstage_core::Input;
 use upstage_library::auth::{random_hex, Caller};
 use upstage_library::db::fmt_date;
 use upstage_library::options::resolve;
-use upstage_library::processing::md5_file;
 use upstage_library::store::{record_upload, Recorded};
 
 use super::base64::{decode as decode_base64, looks_like_url, Decoded};
@@ -74,14 +73,16 @@ async fn run(state: Shared, version: String, action: String, req: Request) -> Re
     let ip = crate::client_ip::client_ip(&state.cfg, peer, req.headers());
     // A present header wins even when empty, as in the reference.
     let header_caller = match header_key {
-        Some(key) => match key_check::check(&state, &version, &key).await {
+        Some(key) => match key_check::check(&state, &version, &key, &ip).await {
             Ok(caller) => Some(caller),
             Err(e) => return key_check::refuse(req, &state, e, query_format).await,
         },
         None => None,
     };
     let cut = req.extensions().get::<CutReason>().cloned();
+    let receiving = std::time::Instant::now();
     let collected = collect(req, &state).await;
+    let spool = receiving.elapsed();
     // A body the server stopped reading (too slow, shutting down) is answered as such, whatever
     // was parsed of it; the connection cannot be reused.
     if let Some(why) = cut.and_then(|c| c.get()) {
@@ -107,7 +108,14 @@ async fn run(state: Shared, version: String, action: String, req: Request) -> Re
     )
     .await
     {
-        Ok(r) => success(&state, &r, format, imgbb),
+        Ok(mut r) => {
+            r.timings.spool = spool;
+            let mut resp = success(&state, &r, format, imgbb);
+            if let Ok(v) = HeaderValue::from_str(&r.timings.header()) {
+                resp.headers_mut().insert("server-timing", v);
+            }
+            resp
+        }
         Err(e) => e.into_response_as(format),
     }
 }
@@ -158,7 +166,7 @@ async fn upload(
             if key.is_empty() && p.oversize == Some(Oversize::Cut) {
                 return Err(too_big(state));
             }
-            key_check::check(state, version, key).await?
+            key_check::check(state, version, key, ip).await?
         }
     };
     if action != "upload" {
@@ -195,7 +203,7 @@ async fn upload(
                 .map_err(|e| ApiError::bad(format!("Curl error {e}"), 0))?;
             // Owned from here on: removed when the request ends, whatever happens.
             downloaded = tempfile::TempPath::try_from_path(&fetched.path).ok();
-            let md5 = md5_file(&fetched.path).map_err(ApiError::internal)?;
+            let md5 = fetched.md5.clone();
             let name = if fetched.file_name.is_empty() {
                 random_hex(6)
             } else {
@@ -242,7 +250,7 @@ async fn upload(
     let opts = resolve(&options::requested(p), &caller, state, now)
         .await
         .map_err(from_library)?;
-    let recorded = record_upload(state, input, &opts, &caller, ip, None)
+    let recorded = record_upload(state, input, &opts, &caller, ip, None, Some(raw_md5))
         .await
         .map_err(from_library)?;
     drop(downloaded);

@@ -9,13 +9,13 @@
 //! redirect to `<path_viewer>?deleted` (which 404s): one round trip, a clear answer for both the
 //! browser and `curl -X DELETE`, and no 404 that reads like a failure.
 
-use std::time::Duration;
+use std::net::SocketAddr;
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use tokio::sync::Semaphore;
+use axum::Extension;
 
 use maud::html;
 
@@ -23,12 +23,12 @@ use super::layout::{self, Ctx, Doc};
 use super::page::{self, Kind};
 use super::viewer::{display_title, preview_url};
 use crate::state::{AppState, Shared};
+use upstage_library::auth::digest::{self, Verdict};
 use upstage_library::db::ImageRow;
 use upstage_library::view::ImageUrls;
 
-/// Argon2 verifications running at once (each takes tens of milliseconds and ~19 MiB): guessing
-/// tokens in bulk cannot take the whole machine.
-static VERIFY: Semaphore = Semaphore::const_new(4);
+/// The connection's address, when the server recorded it.
+type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
 
 /// Tokens are hex; allow any URL-safe token of sane length (a migrated site may differ) and
 /// refuse the rest without hashing anything.
@@ -39,32 +39,38 @@ fn plausible(token: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
 }
 
-/// The image, when the token is its delete token; otherwise the page to answer with (404).
+/// The image, when the token is its delete token; otherwise the page to answer with (404, or
+/// 429 for an address that failed too often).
 async fn authorised(
     state: &AppState,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: &HeaderMap,
+    peer: Peer,
 ) -> Result<ImageRow, Response> {
+    let ip = crate::client_ip::client_ip(&state.cfg, peer.map(|p| p.0 .0.ip()), headers);
+    if state.failures.blocked(&ip) {
+        return Err(page::too_many_failures(state, headers));
+    }
     let Ok(Path((segment, token))) = path else {
         return Err(page::not_found(state, headers));
     };
     let row = super::live_image_or_page(state, &segment, headers).await?;
-    if !plausible(&token) {
-        return Err(page::not_found(state, headers));
-    }
-    let verified = {
-        let _permit = tokio::time::timeout(Duration::from_secs(30), VERIFY.acquire())
-            .await
-            .map_err(|_| page::server_error(state, headers, &"delete token check timed out"))?
-            .map_err(|e| page::server_error(state, headers, &e))?;
-        let hash = row.delete_hash.clone();
-        tokio::task::spawn_blocking(move || upstage_library::auth::verify_secret(&token, &hash))
-            .await
-            .map_err(|e| page::server_error(state, headers, &e))?
+    let verdict = if plausible(&token) {
+        digest::verify(&token, &row.delete_hash).await
+    } else {
+        Verdict::NoMatch
     };
-    if verified {
+    if verdict == Verdict::MatchLegacy {
+        let upgraded = crate::auth::hash_secret(&token);
+        state
+            .db
+            .upgrade_delete_hash(row.id, &row.delete_hash, &upgraded)
+            .await;
+    }
+    if verdict.ok() {
         Ok(row)
     } else {
+        state.failures.failed(&ip);
         Err(page::not_found(state, headers))
     }
 }
@@ -72,10 +78,11 @@ async fn authorised(
 /// GET/HEAD: ask first. Nothing is changed.
 pub async fn confirm(
     State(state): State<Shared>,
+    peer: Peer,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
 ) -> Response {
-    let row = match authorised(&state, path, &headers).await {
+    let row = match authorised(&state, path, &headers, peer).await {
         Ok(row) => row,
         Err(resp) => return resp,
     };
@@ -114,10 +121,11 @@ pub async fn confirm(
 /// POST/DELETE: delete the image, all its files and rows.
 pub async fn delete(
     State(state): State<Shared>,
+    peer: Peer,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
 ) -> Response {
-    let row = match authorised(&state, path, &headers).await {
+    let row = match authorised(&state, path, &headers, peer).await {
         Ok(row) => row,
         Err(resp) => return resp,
     };

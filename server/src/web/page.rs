@@ -117,6 +117,30 @@ pub fn not_found(state: &AppState, headers: &HeaderMap) -> Response {
     )
 }
 
+/// Status 429 for an address that failed too many delete-token checks.
+pub fn too_many_failures(state: &AppState, headers: &HeaderMap) -> Response {
+    let ctx = Ctx::new(state, headers, None);
+    let body = html! {
+        div.center {
+            h1 { (ctx.t("throttled.title")) }
+            p { (ctx.t("throttled.text")) }
+            p { a href=(ctx.href("/")) { (ctx.t("notfound.home")) } }
+        }
+    };
+    let doc = Doc {
+        title: ctx.t("throttled.title"),
+        body,
+        noindex: true,
+        ..Doc::default()
+    };
+    html(
+        state,
+        StatusCode::TOO_MANY_REQUESTS,
+        Kind::Private,
+        layout::render(&ctx, doc),
+    )
+}
+
 /// A generic failure page, status 500. The cause is logged with the request id; the page shows
 /// only that id.
 pub fn server_error(

@@ -57,6 +57,37 @@ async fn duplicated_upload() {
     .await;
 }
 
+/// GPS removal changes the stored bytes; the duplicate rule still compares what was uploaded.
+#[tokio::test]
+async fn a_photo_with_gps_is_a_duplicate_when_uploaded_again() {
+    let Some(corpus) = upstage_testenv::corpus() else {
+        return;
+    };
+    let bytes = std::fs::read(corpus.join("jpeg/plasma_ColorfulCups_images_2560x1600.jpg"))
+        .expect("corpus photo with GPS");
+    let uploaded = hex::encode(<md5::Md5 as md5::Digest>::digest(&bytes));
+    let s = common::start().await;
+    let (_, bob) = s.user_key("bob").await;
+    let up = || {
+        Req::upload()
+            .header(&bob)
+            .multipart(vec![source("cups.jpg", "image/jpeg", bytes.clone())])
+    };
+    let answers = run(
+        &s,
+        &[
+            case("first", up(), ok_image(&[("source_md5", json!(uploaded))])),
+            case("again", up(), error("Duplicated upload", 101)),
+        ],
+    )
+    .await;
+    assert_ne!(
+        answers[0]["image"]["md5"],
+        json!(uploaded),
+        "GPS was removed"
+    );
+}
+
 #[tokio::test]
 async fn flooding_detected() {
     let s = common::start_with(|c| c.flood.per_minute = 2).await;

@@ -56,6 +56,16 @@ impl ApiError {
         }
     }
 
+    /// Too many failed key checks from one address: refused before the key is looked at.
+    pub fn throttled() -> Self {
+        ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: "Too many invalid API keys from this address: try again in a minute".into(),
+            code: 100,
+            force_json: false,
+        }
+    }
+
     pub fn busy() -> Self {
         ApiError {
             status: StatusCode::SERVICE_UNAVAILABLE,

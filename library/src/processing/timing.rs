@@ -1,0 +1,84 @@
+//! Where an upload's time went, answered as `Server-Timing`: receiving the body (`spool`),
+//! waiting for a worker (`queue`), reading and decoding (`decode`: read, probe, EXIF, decode,
+//! video frame), the stages that resize and encode (`encode`), writing the files (`store`) and
+//! recording the row (`db`). The pipeline's own per-stage timings are summed into the two middle
+//! groups, so a third-party stage lands in `encode`.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use upstage_sdk::StageTiming;
+
+/// Pipeline timings that count as reading and decoding; every other stage counts as `encode`.
+const DECODE: [&str; 4] = ["probe", "decode", "exif", "frame"];
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Timings {
+    pub spool: Duration,
+    pub queue: Duration,
+    pub decode: Duration,
+    pub encode: Duration,
+    pub store: Duration,
+    pub db: Duration,
+}
+
+impl Timings {
+    pub fn add_stages(&mut self, stages: &[StageTiming]) {
+        for t in stages {
+            if DECODE.contains(&t.stage.as_str()) {
+                self.decode += t.elapsed;
+            } else {
+                self.encode += t.elapsed;
+            }
+        }
+    }
+
+    /// The `Server-Timing` header value, in milliseconds.
+    pub fn header(&self) -> String {
+        let parts = [
+            ("spool", self.spool),
+            ("queue", self.queue),
+            ("decode", self.decode),
+            ("encode", self.encode),
+            ("store", self.store),
+            ("db", self.db),
+        ];
+        let mut out = String::new();
+        for (name, d) in parts {
+            let sep = if out.is_empty() { "" } else { ", " };
+            let _ = write!(out, "{sep}{name};dur={:.1}", d.as_secs_f64() * 1000.0);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_are_grouped_and_written_in_ms() {
+        let ms = Duration::from_millis;
+        let stage = |name: &str, d| StageTiming {
+            stage: name.into(),
+            elapsed: d,
+        };
+        let mut t = Timings {
+            spool: Duration::from_micros(1240),
+            ..Timings::default()
+        };
+        t.add_stages(&[
+            stage("probe", ms(1)),
+            stage("exif", ms(2)),
+            stage("decode", ms(10)),
+            stage("medium", ms(7)),
+            stage("thumbnail", ms(3)),
+            stage("watermark", ms(5)),
+        ]);
+        assert_eq!((t.decode, t.encode), (ms(13), ms(15)));
+        assert_eq!(
+            t.header(),
+            "spool;dur=1.2, queue;dur=0.0, decode;dur=13.0, encode;dur=15.0, store;dur=0.0, db;dur=0.0"
+        );
+    }
+}
