@@ -177,8 +177,9 @@ fn storage_failure(key: &str, e: StorageError) -> Response {
 mod tests {
     #[test]
     fn only_names_the_naming_can_make_reach_a_backend() {
-        let long = format!("images/{}.jpg", "x".repeat(252));
-        let too_long = format!("images/{}.jpg", "x".repeat(253));
+        // NAME_MAX bytes per segment, extension included.
+        let long = format!("images/{}.jpg", "x".repeat(super::NAME_MAX - 4));
+        let too_long = format!("images/{}.jpg", "x".repeat(super::NAME_MAX - 3));
         for (key, ok) in [
             ("images/2026/01/02/cat.jpg", true),
             ("images/cat.th.jpeg", true),

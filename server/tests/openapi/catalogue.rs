@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::source_scan::{scan, sources};
-use crate::{common, fetch, operations, resolve};
+use crate::{common, fetch, resolve};
 
 /// Errors whose message comes from elsewhere (a pipeline stage): the argument as written, the
 /// code, and what the document's example for it must look like.
@@ -47,10 +47,16 @@ fn fills(template: &str, message: &str) -> bool {
 }
 
 /// The documented error examples: `(status, message, code)` of every JSON example of every
-/// non-2xx response of both operations, each checked for the error body's own shape.
+/// non-2xx response of every operation (the upload endpoint and the album extension), each
+/// checked for the error body's own shape.
 fn documented(doc: &Value) -> Vec<(u16, String, i64)> {
     let mut out = Vec::new();
-    for (method, op) in operations(doc) {
+    let all = doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .flat_map(|path| path.as_object().into_iter().flat_map(|ops| ops.iter()));
+    for (method, op) in all {
         for (status, response) in op["responses"].as_object().unwrap() {
             let status: u16 = status.parse().unwrap();
             if status < 400 {

@@ -12,7 +12,10 @@ pub struct Pair {
     pub code: i64,
 }
 
-const STATUSES: [(&str, u16); 5] = [
+const STATUSES: [(&str, u16); 8] = [
+    ("NOT_FOUND", 404),
+    ("FORBIDDEN", 403),
+    ("TOO_MANY_REQUESTS", 429),
     ("BAD_REQUEST", 400),
     ("REQUEST_TIMEOUT", 408),
     ("INTERNAL_SERVER_ERROR", 500),
@@ -149,7 +152,7 @@ pub fn scan(text: &str, pairs: &mut Vec<Pair>, other: &mut Vec<(String, i64)>) {
             .expect("ApiError::bad(message, code)");
         match message {
             Some(message) => pairs.push(Pair {
-                status: 400,
+                status: updated_status(&flat[..at]).unwrap_or(400),
                 message,
                 code,
             }),
@@ -174,6 +177,12 @@ pub fn scan(text: &str, pairs: &mut Vec<Pair>, other: &mut Vec<(String, i64)>) {
     for (at, _) in flat.match_indices("ApiError { status: ") {
         let mut s = Src(&flat[at + "ApiError { status: ".len()..]);
         let status = s.status().expect("status: StatusCode::…");
+        // `ApiError { status, ..ApiError::bad(…) }`: read with the `bad` calls above.
+        if s.eat(",") && s.0.trim_start().starts_with("..ApiError::bad(") {
+            continue;
+        }
+        let mut s = Src(&flat[at + "ApiError { status: ".len()..]);
+        let _ = s.status();
         assert!(
             s.eat(",") && s.eat("message:"),
             "ApiError {{ status, message, code }}"
@@ -197,6 +206,14 @@ pub fn scan(text: &str, pairs: &mut Vec<Pair>, other: &mut Vec<(String, i64)>) {
             _ => other.push((format!("ApiError {{ message: {arg} }}"), code.unwrap_or(-1))),
         }
     }
+}
+
+/// The status of `ApiError { status: StatusCode::X, ..ApiError::bad(…) }` when the text before a
+/// `bad` call ends in such a struct update.
+fn updated_status(before: &str) -> Option<u16> {
+    let rest = before.strip_suffix("..")?.trim_end().strip_suffix(',')?;
+    let start = rest.rfind("ApiError { status: ")?;
+    Src(&rest[start + "ApiError { status: ".len()..]).status()
 }
 
 pub fn sources(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -24,7 +24,8 @@ pub struct LocalStorage {
 
 fn io_error(what: &str, key: &str, e: io::Error) -> StorageError {
     let kind = match e.kind() {
-        io::ErrorKind::NotFound => StorageErrorKind::NotFound,
+        // `a.jpg/x.jpg` where `a.jpg` is a file names nothing stored, like a missing file.
+        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory => StorageErrorKind::NotFound,
         io::ErrorKind::AlreadyExists => StorageErrorKind::AlreadyExists,
         _ => StorageErrorKind::Io,
     };

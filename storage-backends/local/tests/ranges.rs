@@ -70,3 +70,23 @@ fn folders_and_missing_keys_are_not_found() {
         );
     }
 }
+
+/// A path that goes "through" a stored file names nothing: every read answers NotFound (the
+/// file route turns that into a 404, not a server error).
+#[test]
+fn a_path_below_a_file_is_not_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Arc::new(LocalStorage::new(dir.path()).unwrap());
+    s.put("images/a/b.jpg", "", b"jpeg", PutMode::CreateNew)
+        .unwrap();
+    let key = "images/a/b.jpg/x.jpg";
+    let kinds = [
+        s.stat(key).map(|_| ()).unwrap_err().kind,
+        s.get(key).map(|_| ()).unwrap_err().kind,
+        s.get_range(key, 0, 10).map(|_| ()).unwrap_err().kind,
+        s.size(key).map(|_| ()).unwrap_err().kind,
+    ];
+    for kind in kinds {
+        assert_eq!(kind, StorageErrorKind::NotFound);
+    }
+}
