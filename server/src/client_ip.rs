@@ -2,11 +2,22 @@
 //! would share the proxy's address, so a configured header is used — but only when the connection
 //! comes from a trusted proxy, or anyone could claim any address.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
+use axum::extract::ConnectInfo;
 use axum::http::HeaderMap;
+use axum::Extension;
 
 use crate::config::ServerConfig;
+
+/// The connection's address as a handler extracts it: present when the server was started with
+/// connection info (tests that drive the router directly have none).
+pub type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
+
+/// [`client_ip`] for a handler's [`Peer`].
+pub fn of_peer(cfg: &ServerConfig, peer: Peer, headers: &HeaderMap) -> String {
+    client_ip(cfg, peer.map(|p| p.0 .0.ip()), headers)
+}
 
 pub fn client_ip(cfg: &ServerConfig, peer: Option<IpAddr>, headers: &HeaderMap) -> String {
     let Some(peer) = peer else {

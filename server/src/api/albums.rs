@@ -14,18 +14,17 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Extension;
 use axum::Router;
 use serde_json::json;
 
 use super::{ApiError, ResponseFormat};
 use crate::auth::Caller;
+use crate::client_ip::Peer;
 use crate::db::{Album, User};
 use crate::state::{AppState, Shared};
 
@@ -95,21 +94,13 @@ fn answer(r: Result<Response, ApiError>) -> Response {
     r.unwrap_or_else(|e| e.into_response_as(ResponseFormat::Json))
 }
 
-/// The peer address, when the server was started with connection info (failed keys count per
-/// client address, as on the upload endpoint).
-type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
-
-fn ip_of(state: &AppState, peer: Peer, headers: &HeaderMap) -> String {
-    crate::client_ip::client_ip(&state.cfg, peer.map(|p| p.0 .0.ip()), headers)
-}
-
 async fn list(
     State(state): State<Shared>,
     RawQuery(q): RawQuery,
     peer: Peer,
     headers: HeaderMap,
 ) -> Response {
-    let ip = ip_of(&state, peer, &headers);
+    let ip = crate::client_ip::of_peer(&state.cfg, peer, &headers);
     answer(list_albums(&state, q.as_deref(), &headers, &ip).await)
 }
 
@@ -183,7 +174,7 @@ async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let ip = ip_of(&state, peer, &headers);
+    let ip = crate::client_ip::of_peer(&state.cfg, peer, &headers);
     answer(create_album(&state, fields(q.as_deref(), &body), &headers, &ip).await)
 }
 
@@ -214,7 +205,7 @@ async fn add(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let ip = ip_of(&state, peer, &headers);
+    let ip = crate::client_ip::of_peer(&state.cfg, peer, &headers);
     answer(add_images(&state, &album, fields(q.as_deref(), &body), &headers, &ip).await)
 }
 

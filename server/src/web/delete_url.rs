@@ -9,26 +9,21 @@
 //! redirect to `<path_viewer>?deleted` (which 404s): one round trip, a clear answer for both the
 //! browser and `curl -X DELETE`, and no 404 that reads like a failure.
 
-use std::net::SocketAddr;
-
 use axum::extract::rejection::PathRejection;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Extension;
 
 use maud::html;
 
 use super::layout::{self, Ctx, Doc};
 use super::page::{self, Kind};
 use super::viewer::{display_title, preview_url};
+use crate::client_ip::Peer;
 use crate::state::{AppState, Shared};
 use upstage_library::auth::digest::{self, Verdict};
 use upstage_library::db::ImageRow;
 use upstage_library::view::ImageUrls;
-
-/// The connection's address, when the server recorded it.
-type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
 
 /// Tokens are hex; allow any URL-safe token of sane length (a migrated site may differ) and
 /// refuse the rest without hashing anything.
@@ -47,7 +42,7 @@ async fn authorised(
     headers: &HeaderMap,
     peer: Peer,
 ) -> Result<ImageRow, Response> {
-    let ip = crate::client_ip::client_ip(&state.cfg, peer.map(|p| p.0 .0.ip()), headers);
+    let ip = crate::client_ip::of_peer(&state.cfg, peer, headers);
     if state.failures.blocked(&ip) {
         return Err(page::too_many_failures(state, headers));
     }
