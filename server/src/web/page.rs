@@ -95,50 +95,32 @@ pub fn remember_lang(mut resp: Response, query: Option<&str>) -> Response {
 
 /// The small "Not found" page, status 404, with a way home.
 pub fn not_found(state: &AppState, headers: &HeaderMap) -> Response {
-    let ctx = Ctx::new(state, headers, None);
-    let body = html! {
-        div.center {
-            h1 { (ctx.t("notfound.title")) }
-            p { (ctx.t("notfound.text")) }
-            p { a href=(ctx.href("/")) { (ctx.t("notfound.home")) } }
-        }
-    };
-    let doc = Doc {
-        title: ctx.t("notfound.title"),
-        body,
-        noindex: true,
-        ..Doc::default()
-    };
-    html(
-        state,
-        StatusCode::NOT_FOUND,
-        Kind::Private,
-        layout::render(&ctx, doc),
-    )
+    notice(state, headers, StatusCode::NOT_FOUND, "notfound")
 }
 
 /// Status 429 for an address that failed too many delete-token checks.
 pub fn too_many_failures(state: &AppState, headers: &HeaderMap) -> Response {
+    notice(state, headers, StatusCode::TOO_MANY_REQUESTS, "throttled")
+}
+
+/// A short, unindexed page: `<key>.title` and `<key>.text` from the catalogue, and a way home.
+fn notice(state: &AppState, headers: &HeaderMap, status: StatusCode, key: &str) -> Response {
     let ctx = Ctx::new(state, headers, None);
+    let title = ctx.t(&format!("{key}.title"));
     let body = html! {
         div.center {
-            h1 { (ctx.t("throttled.title")) }
-            p { (ctx.t("throttled.text")) }
+            h1 { (title) }
+            p { (ctx.t(&format!("{key}.text"))) }
             p { a href=(ctx.href("/")) { (ctx.t("notfound.home")) } }
         }
     };
     let doc = Doc {
-        title: ctx.t("throttled.title"),
+        title,
         body,
         noindex: true,
         ..Doc::default()
     };
-    html(
-        state,
-        StatusCode::TOO_MANY_REQUESTS,
-        Kind::Private,
-        layout::render(&ctx, doc),
-    )
+    html(state, status, Kind::Private, layout::render(&ctx, doc))
 }
 
 /// A generic failure page, status 500. The cause is logged with the request id; the page shows
