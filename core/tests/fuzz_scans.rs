@@ -4,9 +4,9 @@
 //! drop, and a lower coefficient limit must never keep more. On small inputs it is also decoded:
 //! wherever the original decodes at a reduced scale, the pruned stream must decode to the same size.
 
-use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use upstage_core::decode_jpeg_scaled;
 use upstage_core::scans::{highest_coefficient, prune};
 use upstage_fuzz::{corpus_dir, corpus_seeds, fuzz, regression_seeds, repo_seeds, Seed, Verdict};
 
@@ -48,18 +48,11 @@ fn is_subsequence(small: &[u8], big: &[u8]) -> bool {
     small.iter().all(|x| it.any(|y| y == x))
 }
 
-/// The size a reduced-scale decode produces; `None` when the decoder refuses (or panics on) it.
-fn scaled_size(bytes: &[u8], d: u32) -> Option<(u16, u16)> {
+/// The size our reduced-scale decode produces; `None` when the decoder refuses (or panics on) it.
+fn scaled_size(bytes: &[u8], d: u32) -> Option<(u32, u32)> {
     catch_unwind(AssertUnwindSafe(|| {
-        let mut dec = jpeg_decoder::Decoder::new(Cursor::new(bytes));
-        dec.read_info().ok()?;
-        let info = dec.info()?;
-        let d = d as u16;
-        let size = dec
-            .scale(info.width.div_ceil(d), info.height.div_ceil(d))
-            .ok()?;
-        dec.decode().ok()?;
-        Some(size)
+        let r = decode_jpeg_scaled(bytes, d).ok()??;
+        Some((r.width, r.height))
     }))
     .ok()
     .flatten()
