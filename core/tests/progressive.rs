@@ -69,11 +69,17 @@ fn scaled_decodes_match_full_precision_at_the_same_scale() {
             let ours = decode_jpeg_scaled(pruned.as_deref().unwrap_or(&bytes), u32::from(d))
                 .unwrap()
                 .expect("corpus JPEGs are RGB or grey");
-            let (w, h, full) = reference(&bytes, d);
-            assert_eq!((ours.width, ours.height), (w, h), "{}", path.display());
-            let p = psnr(&full, &ours.data);
+            // Pruning against full precision, same decoder: the 40 dB bar.
+            let full = decode_jpeg_scaled(&bytes, u32::from(d)).unwrap().unwrap();
+            let p = psnr(&full.data, &ours.data);
             let name = format!("{} at 1/{d}", path.display());
             assert!(p >= 40.0, "{name}: PSNR {p:.1} dB");
+            // The whole path against an independent decoder: scaled IDCT and chroma upsampling
+            // differ between implementations, so a looser bar that still catches a broken path.
+            let (w, h, other) = reference(&bytes, d);
+            assert_eq!((ours.width, ours.height), (w, h), "{name}");
+            let q = psnr(&other, &ours.data);
+            assert!(q >= 35.0, "{name}: {q:.1} dB against jpeg-decoder");
             if p < worst.0 {
                 worst = (p, name);
             }

@@ -145,7 +145,10 @@ mod tests {
     fn broken_files_are_errors() {
         let full = webp(64, 64, false);
         let cut = decode(&full[..full.len() / 2], PixelRequest::FULL).unwrap_err();
-        assert!(matches!(cut.code, ErrorCode::Truncated | ErrorCode::Corrupt));
+        assert!(matches!(
+            cut.code,
+            ErrorCode::Truncated | ErrorCode::Corrupt
+        ));
         assert!(decode(b"RIFF\0\0\0\0WEBPnope", PixelRequest::FULL).is_err());
     }
 }

@@ -37,7 +37,13 @@ mod tests {
 
     fn raster(layout: PixelLayout) -> Raster {
         let n = 64 * 48 * if layout == PixelLayout::Rgba8 { 4 } else { 3 };
-        Raster::new(64, 48, layout, (0..n).map(|i| (i * 7 % 256) as u8).collect()).unwrap()
+        Raster::new(
+            64,
+            48,
+            layout,
+            (0..n).map(|i| (i * 7 % 256) as u8).collect(),
+        )
+        .unwrap()
     }
 
     /// The bitstream chunk that says lossy (`VP8 `) or lossless (`VP8L`).
@@ -57,7 +63,11 @@ mod tests {
         for (layout, lossless, expected) in cases {
             let source = encode(&raster(layout), 90, lossless).unwrap();
             assert_eq!(is_lossless(&source), lossless);
-            assert_eq!(lossless_source(&source), expected, "{layout:?} lossless={lossless}");
+            assert_eq!(
+                lossless_source(&source),
+                expected,
+                "{layout:?} lossless={lossless}"
+            );
         }
         assert!(!lossless_source(b"not a webp"));
     }
@@ -68,6 +78,11 @@ mod tests {
         let low = encode(&r, 30, false).unwrap();
         let high = encode(&r, 95, false).unwrap();
         assert!(!is_lossless(&high));
-        assert!(low.len() < high.len(), "q30 {} vs q95 {}", low.len(), high.len());
+        assert!(
+            low.len() < high.len(),
+            "q30 {} vs q95 {}",
+            low.len(),
+            high.len()
+        );
     }
 }
