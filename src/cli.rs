@@ -296,14 +296,33 @@ pub struct ProcessArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Folder of photos (JPEGs are used; others are skipped).
+    /// The corpus folder (`jpeg/`, `webp/`, `png/` inside, as scripts/corpus makes it), or one
+    /// folder holding the files.
     pub dir: PathBuf,
+    /// File sets to measure, in order.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [BenchSet::Jpeg, BenchSet::Baseline, BenchSet::Webp])]
+    pub sets: Vec<BenchSet>,
+    /// Copies of the generated baseline JPEG in the `baseline` set.
+    #[arg(long, default_value_t = 50)]
+    pub copies: usize,
     /// Also time this reference in the same run.
     #[arg(long, value_enum, default_value_t = Reference::Vips)]
     pub reference: Reference,
     /// Passes over the folder (the best is reported).
     #[arg(long, default_value_t = 2)]
     pub passes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchSet {
+    /// The corpus JPEGs (`DIR/jpeg`).
+    Jpeg,
+    /// `--copies` copies of one baseline 1920x1280 q100 JPEG made from the first large corpus JPEG.
+    Baseline,
+    /// The corpus WebPs (`DIR/webp`), with the SSIM of both mediums.
+    Webp,
+    /// The corpus PNGs (`DIR/png`).
+    Png,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

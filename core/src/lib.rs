@@ -19,7 +19,7 @@ mod sniff;
 mod walk;
 
 pub use batch::{run_batch, BatchReport, ItemReport};
-pub use decode::{decode_for, scans};
+pub use decode::{decode_for, decode_jpeg_scaled, scans};
 pub use error::ItemError;
 pub use input::Input;
 pub use limits::{format_bytes, Limits};

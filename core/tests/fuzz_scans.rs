@@ -1,13 +1,13 @@
 //! Fuzzing the progressive JPEG scan pruner with mutated real progressive JPEGs. Whatever the
 //! input, pruning must not panic; what it returns must be a smaller, marker-bounded subsequence of
 //! the input (kept scans are copied byte for byte), pruning it again must find nothing more to
-//! drop, and a lower coefficient limit must never keep more. On small inputs it is also decoded:
+//! drop, and a smaller scale must never keep more. On small inputs it is also decoded:
 //! wherever the original decodes at a reduced scale, the pruned stream must decode to the same size.
 
-use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use upstage_core::scans::{highest_coefficient, prune};
+use upstage_core::decode_jpeg_scaled;
+use upstage_core::scans::prune;
 use upstage_fuzz::{corpus_dir, corpus_seeds, fuzz, regression_seeds, repo_seeds, Seed, Verdict};
 
 /// Decoding is the expensive oracle: only for inputs this small.
@@ -48,31 +48,23 @@ fn is_subsequence(small: &[u8], big: &[u8]) -> bool {
     small.iter().all(|x| it.any(|y| y == x))
 }
 
-/// The size a reduced-scale decode produces; `None` when the decoder refuses (or panics on) it.
-fn scaled_size(bytes: &[u8], d: u32) -> Option<(u16, u16)> {
+/// The size our reduced-scale decode produces; `None` when the decoder refuses (or panics on) it.
+fn scaled_size(bytes: &[u8], d: u32) -> Option<(u32, u32)> {
     catch_unwind(AssertUnwindSafe(|| {
-        let mut dec = jpeg_decoder::Decoder::new(Cursor::new(bytes));
-        dec.read_info().ok()?;
-        let info = dec.info()?;
-        let d = d as u16;
-        let size = dec
-            .scale(info.width.div_ceil(d), info.height.div_ceil(d))
-            .ok()?;
-        dec.decode().ok()?;
-        Some(size)
+        let r = decode_jpeg_scaled(bytes, d).ok()??;
+        Some((r.width, r.height))
     }))
     .ok()
     .flatten()
 }
 
 fn prune_property(b: &[u8]) -> Verdict {
-    if prune(b, 63).is_some() {
+    if prune(b, 1).is_some() {
         return Err("a full-size decode needs every scan, yet scans were dropped".into());
     }
     let mut last_len = 0;
     for d in DENOMINATORS {
-        let k = highest_coefficient(d);
-        let Some(out) = prune(b, k) else {
+        let Some(out) = prune(b, d) else {
             last_len = b.len();
             continue;
         };
@@ -85,7 +77,7 @@ fn prune_property(b: &[u8]) -> Verdict {
         if !is_subsequence(&out, b) {
             return Err(format!("1/{d}: output is not made of the input's bytes"));
         }
-        if let Some(again) = prune(&out, k) {
+        if let Some(again) = prune(&out, d) {
             return Err(format!(
                 "1/{d}: pruning the output again drops more ({} to {} bytes)",
                 out.len(),
@@ -130,6 +122,6 @@ fn real_seeds_are_pruned() {
         assert!(real.len() >= 10, "only {} progressive seeds", real.len());
     }
     for s in real {
-        assert!(prune(&s.bytes, 0).is_some(), "{}: nothing pruned", s.name);
+        assert!(prune(&s.bytes, 8).is_some(), "{}: nothing pruned", s.name);
     }
 }

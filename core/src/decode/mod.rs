@@ -3,13 +3,20 @@
 mod generic;
 mod jpeg;
 pub mod scans;
+// The one FFI binding outside the plugin boundary: libwebp's scaling decoder has no safe wrapper
+// (the `webp` crate decodes at full size only). Every unsafe block states its contract.
+#[allow(unsafe_code)]
+mod webp;
+
+pub use jpeg::decode_turbo as decode_jpeg_scaled;
 
 use upstage_sdk::{ErrorCode, Format, ItemContext, PixelRequest, Raster};
 
 use crate::{orient, ItemError};
 
 /// Decode `ctx.original` into an upright raster at least as large as `request` (upright
-/// coordinates; clamped to the image). JPEG uses DCT-domain downscaling when the request allows.
+/// coordinates; clamped to the image). JPEG uses DCT-domain downscaling when the request allows,
+/// WebP libwebp's scaling decoder.
 pub fn decode_for(ctx: &ItemContext, request: PixelRequest) -> Result<Raster, ItemError> {
     // Requests are upright; the file is stored rotated for orientations 5..=8.
     let stored = if ctx.meta.swaps_axes() {
@@ -26,9 +33,11 @@ pub fn decode_for(ctx: &ItemContext, request: PixelRequest) -> Result<Raster, It
             (ctx.meta.stored_width, ctx.meta.stored_height),
             stored,
         )?,
-        Format::Png | Format::Gif | Format::Webp | Format::Bmp => {
-            generic::decode(&ctx.original, ctx.format)?
-        }
+        Format::Webp => match webp::decode(&ctx.original, stored)? {
+            Some(r) => r,
+            None => generic::decode(&ctx.original, ctx.format)?,
+        },
+        Format::Png | Format::Gif | Format::Bmp => generic::decode(&ctx.original, ctx.format)?,
         other => {
             return Err(ItemError::new(
                 ErrorCode::CodecUnavailable,

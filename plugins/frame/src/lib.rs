@@ -235,7 +235,8 @@ impl Stage for FrameStage {
             &frame,
             Format::Jpeg,
             EncodeOptions {
-                jpeg_quality: JPEG_QUALITY,
+                quality: JPEG_QUALITY,
+                ..EncodeOptions::default()
             },
         )?;
         // ffmpeg has applied any rotation: the frame's size is the displayed one, upright.

@@ -131,7 +131,9 @@ impl Edits {
                 )));
             }
             let format = ctx.format.derived();
-            let bytes = upstage_imaging::encode(px, format, Default::default())?;
+            let opts =
+                upstage_imaging::EncodeOptions::default().for_source(ctx.format, &ctx.original);
+            let bytes = upstage_imaging::encode(px, format, opts)?;
             ctx.outputs.main = Some(Output {
                 bytes,
                 format,

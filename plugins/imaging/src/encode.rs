@@ -2,21 +2,40 @@ use std::io::Cursor;
 
 use image::codecs::gif::GifEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-use image::codecs::webp::WebPEncoder;
 use image::{ExtendedColorType, ImageEncoder};
-use jpeg_encoder::{ColorType, Encoder};
 use upstage_sdk::{ErrorCode, Format, PixelLayout, Raster, StageError};
+
+use crate::jpeg::{self, JpegEncoder};
+use crate::webp;
 
 /// Encoder settings.
 #[derive(Clone, Copy, Debug)]
 pub struct EncodeOptions {
-    /// JPEG quality 1..=100. 90 is what the reference's image library uses.
-    pub jpeg_quality: u8,
+    /// Lossy quality 1..=100 for JPEG and WebP. 90 is what the reference's image library uses.
+    pub quality: u8,
+    pub jpeg_encoder: JpegEncoder,
+    /// Lossless WebP instead of lossy (see [`EncodeOptions::for_source`]).
+    pub webp_lossless: bool,
 }
 
 impl Default for EncodeOptions {
     fn default() -> Self {
-        EncodeOptions { jpeg_quality: 90 }
+        EncodeOptions {
+            quality: 90,
+            jpeg_encoder: JpegEncoder::default(),
+            webp_lossless: false,
+        }
+    }
+}
+
+impl EncodeOptions {
+    /// These options adjusted to the original a derivative is made from: a lossless WebP with
+    /// alpha keeps lossless derivatives (the rule and its reason: `webp.rs`).
+    pub fn for_source(self, format: Format, original: &[u8]) -> Self {
+        EncodeOptions {
+            webp_lossless: format == Format::Webp && webp::lossless_source(original),
+            ..self
+        }
     }
 }
 
@@ -40,17 +59,8 @@ pub fn encode(r: &Raster, format: Format, opts: EncodeOptions) -> Result<Vec<u8>
     let mut out = Vec::new();
     match format {
         Format::Jpeg => {
-            let (w, h) = (
-                u16::try_from(r.width).map_err(|e| failed(format, e))?,
-                u16::try_from(r.height).map_err(|e| failed(format, e))?,
-            );
-            let ct = match r.layout {
-                PixelLayout::Rgb8 => ColorType::Rgb,
-                PixelLayout::Rgba8 => ColorType::Rgba,
-            };
-            Encoder::new(&mut out, opts.jpeg_quality)
-                .encode(&r.data, w, h, ct)
-                .map_err(|e| failed(format, e))?;
+            out =
+                jpeg::encode(r, opts.quality, opts.jpeg_encoder).map_err(|e| failed(format, e))?;
         }
         Format::Png | Format::Bmp => {
             PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
@@ -71,9 +81,8 @@ pub fn encode(r: &Raster, format: Format, opts: EncodeOptions) -> Result<Vec<u8>
                 .map_err(|e| failed(format, e))?;
         }
         Format::Webp => {
-            WebPEncoder::new_lossless(&mut out)
-                .encode(&r.data, r.width, r.height, color(r.layout))
-                .map_err(|e| failed(format, e))?;
+            out =
+                webp::encode(r, opts.quality, opts.webp_lossless).map_err(|e| failed(format, e))?;
         }
         Format::Avif | Format::Mp4 | Format::Mov | Format::Webm => {
             return Err(failed(format, "no encoder for this format"))

@@ -5,7 +5,11 @@
 //! [`Raster`]: upstage_sdk::Raster
 
 mod encode;
+mod jpeg;
 mod resize;
+mod webp;
 
 pub use encode::{encode, EncodeOptions};
+pub use jpeg::JpegEncoder;
 pub use resize::{cover, fit_width, resize_exact};
+pub use webp::lossless_source as webp_lossless_source;

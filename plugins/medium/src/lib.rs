@@ -65,7 +65,11 @@ impl Stage for MediumStage {
         let format = ctx.main_format().derived();
         let medium = fit_width(pixels, width)?;
         ctx.outputs.medium = Some(Output {
-            bytes: encode(&medium, format, self.encode)?,
+            bytes: encode(
+                &medium,
+                format,
+                self.encode.for_source(ctx.format, &ctx.original),
+            )?,
             format,
             width: medium.width,
             height: medium.height,

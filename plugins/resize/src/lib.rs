@@ -74,7 +74,7 @@ impl Stage for ResizeStage {
         };
         let r = raster.as_ref().unwrap_or(pixels);
         ctx.outputs.main = Some(Output {
-            bytes: encode(r, target, self.encode)?,
+            bytes: encode(r, target, self.encode.for_source(ctx.format, &ctx.original))?,
             format: target,
             width: r.width,
             height: r.height,
@@ -97,7 +97,7 @@ impl StageFactory for ResizeStageFactory {
     fn create(&self, config: &StageConfig) -> Result<Box<dyn Stage>, StageError> {
         let mut stage = ResizeStage::default();
         if let Some(q) = config.get("jpeg_quality") {
-            stage.encode.jpeg_quality = q
+            stage.encode.quality = q
                 .as_u64()
                 .and_then(|q| u8::try_from(q).ok())
                 .filter(|q| (1..=100).contains(q))

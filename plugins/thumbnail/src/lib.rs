@@ -46,7 +46,11 @@ impl Stage for ThumbnailStage {
         let format = ctx.main_format().derived();
         let thumb = cover(pixels, self.width, self.height)?;
         ctx.outputs.thumb = Some(Output {
-            bytes: encode(&thumb, format, self.encode)?,
+            bytes: encode(
+                &thumb,
+                format,
+                self.encode.for_source(ctx.format, &ctx.original),
+            )?,
             format,
             width: thumb.width,
             height: thumb.height,
