@@ -45,7 +45,7 @@ fn rust(r: &Raster, quality: u8) -> Result<Vec<u8>, String> {
         PixelLayout::Rgba8 => ColorType::Rgba,
     };
     let mut out = Vec::new();
-    let mut enc = Encoder::new(&mut out, quality);
+    let enc = Encoder::new(&mut out, quality);
     enc.encode(&r.data, w, h, ct).map_err(|e| e.to_string())?;
     Ok(out)
 }
