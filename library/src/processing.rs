@@ -1,6 +1,11 @@
 //! Uploads are processed on the core pipeline off the async runtime, `workers` at a time. A full
 //! pool makes new uploads wait (on disk, not in memory) for a bounded time, and past a bounded
 //! queue they are refused at once: memory never grows with the request rate.
+//!
+//! Storing is a second step with its own `workers` slots: the files' writes and fsyncs wait on the
+//! disk, not the CPU, so a worker slot passes to the next upload as soon as the pixels are done.
+//! An item keeps its worker slot until it has a storing slot, so a slow storage backend holds back
+//! the pixel work instead of piling processed items up in memory.
 
 mod timing;
 
@@ -49,6 +54,7 @@ pub struct Processor {
     pipeline: Arc<Pipeline>,
     storage: Arc<dyn Storage>,
     running: Arc<Semaphore>,
+    storing: Arc<Semaphore>,
     waiting: Arc<Semaphore>,
     wait: Duration,
     /// Cancelled when the shutdown grace period is over: an upload still waiting for a worker
@@ -72,6 +78,7 @@ impl Processor {
             pipeline: Arc::new(pipeline),
             storage,
             running: Arc::new(Semaphore::new(workers.max(1))),
+            storing: Arc::new(Semaphore::new(workers.max(1))),
             waiting: Arc::new(Semaphore::new(queue.max(1))),
             wait,
             stopping,
@@ -106,17 +113,32 @@ impl Processor {
         drop(queued);
         let queue = waiting_since.elapsed();
         let pipeline = self.pipeline.clone();
+        // The slot travels with the work: a dropped request does not free it before the pixels
+        // are done.
+        let (ctx, permit) = tokio::task::spawn_blocking(move || (pipeline.run(input), permit))
+            .await
+            .map_err(|e| LibraryError::Internal(format!("processing task failed: {e}")))?;
+        let ctx = ctx.map_err(LibraryError::Item)?;
+        let storing_since = Instant::now();
+        let slot = self
+            .storing
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| LibraryError::ShuttingDown)?;
+        drop(permit);
         let storage = self.storage.clone();
         let job = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
+            let _slot = slot;
             let place = Place {
                 storage: storage.as_ref(),
                 journal: journal.as_mut(),
                 mode,
                 tz,
             };
-            run(&pipeline, place, input, filing, upload_md5).map(|mut p| {
+            store(place, ctx, filing, upload_md5).map(|mut p| {
                 p.timings.queue = queue;
+                p.timings.store = storing_since.elapsed();
                 p
             })
         });
@@ -141,17 +163,15 @@ struct Place<'a> {
     tz: chrono_tz::Tz,
 }
 
-fn run(
-    pipeline: &Pipeline,
+/// Files a processed item's outputs (all or nothing); `store` timing is set by the caller.
+fn store(
     place: Place<'_>,
-    input: Input,
+    ctx: ItemContext,
     filing: FilingDate,
     upload_md5: Option<String>,
 ) -> Result<Processed, LibraryError> {
-    let ctx = pipeline.run(input).map_err(LibraryError::Item)?;
     let mut timings = Timings::default();
     timings.add_stages(&ctx.timings);
-    let storing = Instant::now();
     let filed_gmt = filing(&ctx);
     let local_day = chrono::TimeZone::from_utc_datetime(&place.tz, &filed_gmt).date_naive();
     let opts = StoreOptions::new(place.mode, local_day);
@@ -162,7 +182,6 @@ fn run(
             _ => LibraryError::Storage(e),
         }
     })?;
-    timings.store = storing.elapsed();
     let (width, height) = ctx.main_size();
     let (md5, source_md5) = item_md5s(&ctx, upload_md5);
     Ok(Processed {

@@ -2,109 +2,25 @@
 //! photo is processed, stored and recorded; a storage failure part-way through the item's files
 //! leaves no row, no file and no claim behind.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
-use upstage_core::{Input, Limits, Pipeline, StageSpec};
-use upstage_library::auth::Caller;
+use common::{admin, count, files_under, open, photo, Slots};
+use upstage_core::Input;
 use upstage_library::options::Options;
-use upstage_library::processing::Processor;
 use upstage_library::store::record_upload;
-use upstage_library::{db, ids, Library, LibraryError, RouteConfig, Settings};
+use upstage_library::LibraryError;
 use upstage_storage::{PutMode, Storage, StorageError, StorageErrorKind, Stored};
 use upstage_storage_local::LocalStorage;
-
-fn photo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/harbour-sunset.jpg")
-}
-
-fn pipeline() -> Pipeline {
-    let r = upstage_builtins::registry().expect("builtin stages");
-    let specs = upstage_builtins::DEFAULT_PIPELINE.map(StageSpec::named);
-    Pipeline::new(
-        r.build(&specs).expect("default pipeline"),
-        Limits::default(),
-    )
-}
-
-async fn open(dir: &Path, storage: Arc<dyn Storage>) -> Library {
-    let db = db::Db::connect(&db::default_url(dir), None)
-        .await
-        .expect("sqlite library");
-    let processor = Processor::new(
-        pipeline(),
-        storage.clone(),
-        2,
-        4,
-        Duration::from_secs(30),
-        tokio_util::sync::CancellationToken::new(),
-    );
-    let temp_dir = dir.join("tmp");
-    std::fs::create_dir_all(&temp_dir).expect("temp dir");
-    Library {
-        db,
-        ids: ids::IdCodec::new("5eed", 999),
-        keys: Default::default(),
-        storage,
-        processor,
-        base_url: "http://photos.test".into(),
-        base_path: String::new(),
-        tz: chrono_tz::UTC,
-        storage_mode: upstage_storage::StorageMode::Datefolder,
-        medium_size: 640,
-        thumb_size: (160, 160),
-        temp_dir,
-        settings: Settings {
-            routes: RouteConfig::default(),
-            seo_urls: true,
-            sweep_seconds: 60,
-            sweep_batch: 50,
-            reconcile_seconds: 300,
-            reconcile_grace_seconds: 900,
-            reconcile_orphan_walk: true,
-        },
-    }
-}
-
-async fn admin(lib: &Library) -> Caller {
-    lib.ensure_admin().await.expect("first admin");
-    let admin = lib.db.first_admin().await.expect("admin row");
-    Caller::User(admin.expect("an admin"))
-}
-
-/// Every file under `root`, as paths relative to it.
-fn files_under(root: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut dirs = vec![root.to_path_buf()];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if let Ok(rel) = p.strip_prefix(root) {
-                out.push(rel.display().to_string());
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-async fn count(lib: &Library, table: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(&lib.db.pool)
-        .await
-        .expect("count rows")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_photo_is_processed_stored_and_recorded() {
     let dir = tempfile::tempdir().expect("temp dir");
     let files = dir.path().join("files");
     let storage = Arc::new(LocalStorage::new(&files).expect("local storage"));
-    let lib = open(dir.path(), storage).await;
+    let lib = open(dir.path(), storage, Slots::default()).await;
     let caller = admin(&lib).await;
     let opts = Options::default();
     let rec = record_upload(
@@ -191,7 +107,7 @@ async fn a_storage_failure_halfway_leaves_no_row_and_no_file() {
         puts: AtomicUsize::new(0),
         fail_at: 2,
     });
-    let lib = open(dir.path(), storage.clone()).await;
+    let lib = open(dir.path(), storage.clone(), Slots::default()).await;
     let caller = admin(&lib).await;
     let Err(err) = record_upload(
         &lib,

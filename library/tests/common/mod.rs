@@ -1,0 +1,111 @@
+//! What the library's integration tests share: a library on real SQLite and a given storage.
+#![allow(dead_code)] // each test file uses its own part
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use upstage_core::{Limits, Pipeline, StageSpec};
+use upstage_library::auth::Caller;
+use upstage_library::processing::Processor;
+use upstage_library::{db, ids, Library, RouteConfig, Settings};
+use upstage_storage::Storage;
+
+pub fn photo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/harbour-sunset.jpg")
+}
+
+pub fn pipeline() -> Pipeline {
+    let r = upstage_builtins::registry().expect("builtin stages");
+    let specs = upstage_builtins::DEFAULT_PIPELINE.map(StageSpec::named);
+    Pipeline::new(
+        r.build(&specs).expect("default pipeline"),
+        Limits::default(),
+    )
+}
+
+/// Worker count and how long an upload may wait for a worker.
+pub struct Slots {
+    pub workers: usize,
+    pub wait: Duration,
+}
+
+impl Default for Slots {
+    fn default() -> Self {
+        Slots {
+            workers: 2,
+            wait: Duration::from_secs(30),
+        }
+    }
+}
+
+pub async fn open(dir: &Path, storage: Arc<dyn Storage>, slots: Slots) -> Library {
+    let db = db::Db::connect(&db::default_url(dir), None)
+        .await
+        .expect("sqlite library");
+    let processor = Processor::new(
+        pipeline(),
+        storage.clone(),
+        slots.workers,
+        4,
+        slots.wait,
+        tokio_util::sync::CancellationToken::new(),
+    );
+    let temp_dir = dir.join("tmp");
+    std::fs::create_dir_all(&temp_dir).expect("temp dir");
+    Library {
+        db,
+        ids: ids::IdCodec::new("5eed", 999),
+        keys: Default::default(),
+        storage,
+        processor,
+        base_url: "http://photos.test".into(),
+        base_path: String::new(),
+        tz: chrono_tz::UTC,
+        storage_mode: upstage_storage::StorageMode::Datefolder,
+        medium_size: 640,
+        thumb_size: (160, 160),
+        temp_dir,
+        settings: Settings {
+            routes: RouteConfig::default(),
+            seo_urls: true,
+            sweep_seconds: 60,
+            sweep_batch: 50,
+            reconcile_seconds: 300,
+            reconcile_grace_seconds: 900,
+            reconcile_orphan_walk: true,
+        },
+    }
+}
+
+pub async fn admin(lib: &Library) -> Caller {
+    lib.ensure_admin().await.expect("first admin");
+    let admin = lib.db.first_admin().await.expect("admin row");
+    Caller::User(admin.expect("an admin"))
+}
+
+/// Every file under `root`, as paths relative to it.
+pub fn files_under(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if let Ok(rel) = p.strip_prefix(root) {
+                out.push(rel.display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub async fn count(lib: &Library, table: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&lib.db.pool)
+        .await
+        .expect("count rows")
+}
+
