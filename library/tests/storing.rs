@@ -119,7 +119,11 @@ async fn a_slow_store_frees_the_worker_but_bounds_what_waits() {
         "the third upload found a free worker although the second holds it: {:?}",
         third.map(|r| r.row.id)
     );
-    assert_eq!(storage.started(), 1, "the second upload waits for a storing slot");
+    assert_eq!(
+        storage.started(),
+        1,
+        "the second upload waits for a storing slot"
+    );
 
     storage.open_gate();
     let first = first.await.expect("first task").expect("first stored");

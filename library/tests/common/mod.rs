@@ -108,4 +108,3 @@ pub async fn count(lib: &Library, table: &str) -> i64 {
         .await
         .expect("count rows")
 }
-

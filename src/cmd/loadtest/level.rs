@@ -8,6 +8,8 @@ use anyhow::Result;
 pub struct Level {
     /// Latencies of the successful uploads, sorted.
     pub latencies: Vec<Duration>,
+    /// The `Server-Timing` header of each successful upload.
+    pub timings: Vec<String>,
     pub errors: usize,
     pub seconds: f64,
 }
@@ -20,6 +22,35 @@ impl Level {
     pub fn percentile_ms(&self, p: f64) -> f64 {
         percentile(&self.latencies, p).as_secs_f64() * 1e3
     }
+}
+
+/// Median of each `Server-Timing` metric (`name;dur=ms, …`) over `headers`, in first-seen order.
+pub fn timing_medians(headers: &[String]) -> Vec<(String, f64)> {
+    let mut by_name: Vec<(String, Vec<f64>)> = Vec::new();
+    for h in headers {
+        for metric in h.split(',') {
+            let mut parts = metric.trim().split(';');
+            let name = parts.next().unwrap_or_default().to_owned();
+            let Some(ms) = parts
+                .find_map(|p| p.trim().strip_prefix("dur="))
+                .and_then(|d| d.parse::<f64>().ok())
+            else {
+                continue;
+            };
+            match by_name.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, v)) => v.push(ms),
+                None => by_name.push((name, vec![ms])),
+            }
+        }
+    }
+    by_name
+        .into_iter()
+        .map(|(n, mut v)| {
+            v.sort_by(f64::total_cmp);
+            let median = v.get(v.len() / 2).copied().unwrap_or(0.0);
+            (n, median)
+        })
+        .collect()
 }
 
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -54,6 +85,7 @@ pub async fn run(
         );
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
+            let mut timings = Vec::new();
             let mut errors = 0usize;
             while let Some(body) = src() {
                 let part = reqwest::multipart::Part::bytes(body)
@@ -68,27 +100,54 @@ pub async fn run(
                     .await;
                 match r {
                     Ok(resp) if resp.status().is_success() => {
+                        if let Some(h) = resp.headers().get("server-timing") {
+                            timings.push(String::from_utf8_lossy(h.as_bytes()).into_owned());
+                        }
                         resp.bytes().await?;
                         lat.push(t.elapsed());
                     }
                     _ => errors += 1,
                 }
             }
-            anyhow::Ok((lat, errors))
+            anyhow::Ok((lat, timings, errors))
         }));
     }
-    let mut latencies = Vec::new();
+    let (mut latencies, mut timings) = (Vec::new(), Vec::new());
     let mut errors = 0;
     for t in tasks {
-        let (l, e) = t.await??;
+        let (l, st, e) = t.await??;
         latencies.extend(l);
+        timings.extend(st);
         errors += e;
     }
     let seconds = start.elapsed().as_secs_f64();
     latencies.sort();
     Ok(Level {
         latencies,
+        timings,
         errors,
         seconds,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::timing_medians;
+
+    #[test]
+    fn medians_per_metric_in_header_order() {
+        let headers = [
+            "spool;dur=1.0, decode;dur=30.0".to_owned(),
+            "spool;dur=3.0, decode;dur=10.0, db;dur=2.5".to_owned(),
+            "spool;dur=2.0, decode;dur=20.0, bogus, x;dur=nope".to_owned(),
+        ];
+        assert_eq!(
+            timing_medians(&headers),
+            vec![
+                ("spool".to_owned(), 2.0),
+                ("decode".to_owned(), 20.0),
+                ("db".to_owned(), 2.5),
+            ]
+        );
+    }
 }

@@ -127,8 +127,11 @@ async fn levels(
         sample.len() as f64 / 1e6,
         args.requests
     );
-    println!("| concurrency | uploads/s | p50 ms | p99 ms | errors | server peak RSS MB |");
-    println!("|---|---|---|---|---|---|");
+    println!(
+        "| concurrency | uploads/s | p50 ms | p99 ms | errors | server peak RSS MB \
+         | server CPU ms/upload | client CPU ms/upload |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     let mut seed = 1;
     let mut done: Vec<(usize, Level, Vec<Vec<u8>>)> = Vec::new();
     for &conc in &args.concurrency {
@@ -138,16 +141,31 @@ async fn levels(
             .collect::<Result<_>>()?;
         seed += args.requests as u32;
         let source = level::from_list(bodies.clone());
+        let cpu = (server.cpu_seconds(), server::cpu_seconds("self", false));
         let l = level::run(client, &server.endpoint, &server.key, conc, source).await?;
+        let per_upload = |before: Option<f64>, after: Option<f64>| {
+            before.zip(after).map_or(0.0, |(b, a)| {
+                (a - b) * 1e3 / l.latencies.len().max(1) as f64
+            })
+        };
         println!(
-            "| {conc} | {:.1} | {:.0} | {:.0} | {} | {:.0} |",
+            "| {conc} | {:.1} | {:.0} | {:.0} | {} | {:.0} | {:.1} | {:.1} |",
             l.rate(),
             l.percentile_ms(0.5),
             l.percentile_ms(0.99),
             l.errors,
-            server.peak_rss_mb().unwrap_or(0.0)
+            server.peak_rss_mb().unwrap_or(0.0),
+            per_upload(cpu.0, server.cpu_seconds()),
+            per_upload(cpu.1, server::cpu_seconds("self", false)),
         );
         done.push((conc, l, bodies));
+    }
+    for (conc, l, _) in &done {
+        let cells: Vec<String> = level::timing_medians(&l.timings)
+            .into_iter()
+            .map(|(name, ms)| format!("{name} {ms:.1}"))
+            .collect();
+        println!("c={conc} Server-Timing medians, ms: {}", cells.join(", "));
     }
     let rates = done.iter().map(|(_, l, _)| l.rate()).collect();
     if args.no_pipeline {
@@ -176,9 +194,9 @@ fn goals(
         .collect();
     let base = pipeline::measure(&dir.join("pipeline"), workers, busy_bodies, &few)?;
     println!(
-        "\npipeline (`upstage process`, same files, same run): {workers} workers {:.1} img/s; \
-         one item alone (1 worker) {:.0} ms median",
-        base.images_per_second, base.item_ms
+        "\npipeline (`upstage process`, same files, same run): {workers} workers {:.1} img/s \
+         ({:.1} ms CPU per item); one item alone (1 worker) {:.0} ms median",
+        base.images_per_second, base.cpu_ms, base.item_ms
     );
     println!("| goal | measured | target |");
     println!("|---|---|---|");

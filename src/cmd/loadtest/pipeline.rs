@@ -12,6 +12,8 @@ pub struct Baseline {
     pub images_per_second: f64,
     /// Median time of one item (pipeline and store) with one worker, ms.
     pub item_ms: f64,
+    /// CPU time per item of the many-worker run (user + system), ms.
+    pub cpu_ms: f64,
 }
 
 /// Runs `upstage process` over `bodies` with `workers`, then over `single` with one worker.
@@ -21,12 +23,18 @@ pub fn measure(
     bodies: &[Vec<u8>],
     single: &[Vec<u8>],
 ) -> Result<Baseline> {
+    let cpu = || super::server::cpu_seconds("self", true);
+    let before = cpu();
     let (images_per_second, _) = process(&dir.join("many"), workers, bodies)?;
+    let cpu_ms = before
+        .zip(cpu())
+        .map_or(0.0, |(b, a)| (a - b) * 1e3 / bodies.len().max(1) as f64);
     let (_, mut items) = process(&dir.join("single"), 1, single)?;
     items.sort_by(f64::total_cmp);
     Ok(Baseline {
         images_per_second,
         item_ms: items.get(items.len() / 2).copied().unwrap_or(0.0),
+        cpu_ms,
     })
 }
 

@@ -67,6 +67,11 @@ impl Server {
         status_mb(self.pid, "VmHWM:")
     }
 
+    /// CPU seconds the server has used so far.
+    pub fn cpu_seconds(&self) -> Option<f64> {
+        cpu_seconds(&self.pid.to_string(), false)
+    }
+
     /// Resident memory now (VmRSS), MB.
     pub fn rss_mb(&self) -> Option<f64> {
         status_mb(self.pid, "VmRSS:")
@@ -75,6 +80,19 @@ impl Server {
     pub async fn stop(mut self) {
         self.child.kill().await.ok();
     }
+}
+
+/// CPU seconds a process has used (user + system), and with `children` the CPU of its waited-for
+/// children instead, from `/proc/PID/stat` (fields 14–17, in clock ticks of 1/100 s on Linux).
+pub(super) fn cpu_seconds(pid: &str, children: bool) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces; the fields after its closing parenthesis do not.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let at = if children { 13 } else { 11 };
+    let ticks: f64 =
+        fields.get(at)?.parse::<f64>().ok()? + fields.get(at + 1)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 pub(super) fn status_mb(pid: u32, field: &str) -> Option<f64> {
