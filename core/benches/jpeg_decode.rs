@@ -34,6 +34,9 @@ fn zune_full(bytes: &[u8]) -> usize {
     dec.decode().map(|p| p.len()).unwrap_or(0)
 }
 
+/// One decoder under test: (pruned bytes, original bytes, scale denominator) -> bytes decoded.
+type Decoder = dyn Fn(&[u8], &[u8], u32) -> usize;
+
 fn main() {
     let dir = std::env::var("UPSTAGE_CORPUS").expect("set UPSTAGE_CORPUS (scripts/corpus)");
     let dir = std::path::Path::new(&dir).join("jpeg");
@@ -55,7 +58,7 @@ fn main() {
         let pruned = scans::prune(&bytes, d);
         files.push((pruned.unwrap_or_else(|| bytes.clone()), bytes, d));
     }
-    let time = |f: &dyn Fn(&[u8], &[u8], u32) -> usize| {
+    let time = |f: &Decoder| {
         let t = Instant::now();
         let mut n = 0;
         for (pruned, original, d) in &files {
@@ -63,7 +66,7 @@ fn main() {
         }
         (t.elapsed(), n)
     };
-    let rows: [(&str, Box<dyn Fn(&[u8], &[u8], u32) -> usize>); 3] = [
+    let rows: [(&str, Box<Decoder>); 3] = [
         (
             "libjpeg-turbo scaled (ours)",
             Box::new(|p, _, d| {

@@ -7,12 +7,12 @@ mod common;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::{admin, count, files_under, open, photo, Slots};
+use common::{admin, count, files_under, open, photo, BeforePut, Slots};
 use upstage_core::Input;
 use upstage_library::options::Options;
 use upstage_library::store::record_upload;
 use upstage_library::LibraryError;
-use upstage_storage::{PutMode, Storage, StorageError, StorageErrorKind, Stored};
+use upstage_storage::{StorageError, StorageErrorKind};
 use upstage_storage_local::LocalStorage;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,52 +60,23 @@ async fn a_photo_is_processed_stored_and_recorded() {
     lib.db.close().await;
 }
 
-/// Real local storage whose writes fail from the `fail_at`-th on, as a backend that goes away
-/// part-way through an item (the network drops, the volume is pulled).
-struct FailsFrom {
-    inner: LocalStorage,
-    puts: AtomicUsize,
-    fail_at: usize,
-}
-
-impl Storage for FailsFrom {
-    fn name(&self) -> &str {
-        "fails-from"
-    }
-    fn put(
-        &self,
-        key: &str,
-        content_type: &str,
-        bytes: &[u8],
-        mode: PutMode,
-    ) -> Result<Stored, StorageError> {
-        if self.puts.fetch_add(1, Ordering::SeqCst) + 1 >= self.fail_at {
-            return Err(StorageError::new(
-                StorageErrorKind::Backend,
-                "connection reset",
-            ));
-        }
-        self.inner.put(key, content_type, bytes, mode)
-    }
-    fn get(&self, key: &str) -> Result<Vec<u8>, StorageError> {
-        self.inner.get(key)
-    }
-    fn delete(&self, key: &str) -> Result<(), StorageError> {
-        self.inner.delete(key)
-    }
-    fn exists(&self, key: &str) -> Result<bool, StorageError> {
-        self.inner.exists(key)
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_storage_failure_halfway_leaves_no_row_and_no_file() {
     let dir = tempfile::tempdir().expect("temp dir");
     let files = dir.path().join("files");
-    let storage = Arc::new(FailsFrom {
+    // Writes fail from the second on, as a backend that goes away part-way through an item
+    // (the network drops, the volume is pulled).
+    let puts = Arc::new(AtomicUsize::new(0));
+    let counted = puts.clone();
+    let storage = Arc::new(BeforePut {
         inner: LocalStorage::new(&files).expect("local storage"),
-        puts: AtomicUsize::new(0),
-        fail_at: 2,
+        hook: move || match counted.fetch_add(1, Ordering::SeqCst) + 1 {
+            n if n >= 2 => Err(StorageError::new(
+                StorageErrorKind::Backend,
+                "connection reset",
+            )),
+            _ => Ok(()),
+        },
     });
     let lib = open(dir.path(), storage.clone(), Slots::default()).await;
     let caller = admin(&lib).await;
@@ -127,10 +98,7 @@ async fn a_storage_failure_halfway_leaves_no_row_and_no_file() {
         "{}: {err}",
         err.code()
     );
-    assert!(
-        storage.puts.load(Ordering::SeqCst) >= 2,
-        "a first file was written"
-    );
+    assert!(puts.load(Ordering::SeqCst) >= 2, "a first file was written");
     assert_eq!(count(&lib, "images").await, 0, "no row");
     assert_eq!(files_under(&files), Vec::<String>::new(), "no file");
     assert_eq!(count(&lib, "pending_uploads").await, 0, "no claim");

@@ -9,7 +9,8 @@ use upstage_core::{Limits, Pipeline, StageSpec};
 use upstage_library::auth::Caller;
 use upstage_library::processing::Processor;
 use upstage_library::{db, ids, Library, RouteConfig, Settings};
-use upstage_storage::Storage;
+use upstage_storage::{PutMode, Storage, StorageError, Stored};
+use upstage_storage_local::LocalStorage;
 
 pub fn photo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/harbour-sunset.jpg")
@@ -107,4 +108,36 @@ pub async fn count(lib: &Library, table: &str) -> i64 {
         .fetch_one(&lib.db.pool)
         .await
         .expect("count rows")
+}
+
+/// Real local storage that runs `hook` before every write: a write fails when it returns an
+/// error (a backend going away part-way) or waits while it blocks (a slow disk).
+pub struct BeforePut<F> {
+    pub inner: LocalStorage,
+    pub hook: F,
+}
+
+impl<F: Fn() -> Result<(), StorageError> + Send + Sync> Storage for BeforePut<F> {
+    fn name(&self) -> &str {
+        "before-put"
+    }
+    fn put(
+        &self,
+        key: &str,
+        content_type: &str,
+        bytes: &[u8],
+        mode: PutMode,
+    ) -> Result<Stored, StorageError> {
+        (self.hook)()?;
+        self.inner.put(key, content_type, bytes, mode)
+    }
+    fn get(&self, key: &str) -> Result<Vec<u8>, StorageError> {
+        self.inner.get(key)
+    }
+    fn delete(&self, key: &str) -> Result<(), StorageError> {
+        self.inner.delete(key)
+    }
+    fn exists(&self, key: &str) -> Result<bool, StorageError> {
+        self.inner.exists(key)
+    }
 }
