@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 BIN, AXE, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -28,6 +28,15 @@ def check(cond, what):
     if not cond:
         raise AssertionError(what)
     print("ok:", what, flush=True)
+
+
+def shows(locator, text):
+    """The element's text becomes `text` within 5 s (the page updates after events it queues)."""
+    try:
+        expect(locator).to_have_text(text, timeout=5000)
+        return True
+    except AssertionError:
+        return False
 
 
 def convert(out, *args):
@@ -134,7 +143,8 @@ def run(base, key, files, paste):
         page.locator("#queue li .thumb").nth(0).click()
         page.fill("#f-title", XSS)
         page.click("#f-close")
-        check(page.locator("#queue li .name").nth(0).inner_text() == XSS, "the new title shows on the card, as text")
+        # The dialog's `close` event, which updates the card, is dispatched after the click returns.
+        check(shows(page.locator("#queue li .name").nth(0), XSS), "the new title shows on the card, as text")
         page.locator("#queue li .thumb").nth(2).click()
         page.check("#f-nsfw")
         page.click("#f-close")
