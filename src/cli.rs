@@ -317,7 +317,7 @@ pub struct BenchArgs {
 pub enum BenchSet {
     /// The corpus JPEGs (`DIR/jpeg`).
     Jpeg,
-    /// `--copies` copies of one baseline 1920x1280 q100 JPEG made from the first large corpus JPEG.
+    /// `--copies` copies of one baseline 1920x1280 q100 JPEG made from the most detailed large corpus JPEG.
     Baseline,
     /// The corpus WebPs (`DIR/webp`), with the SSIM of both mediums.
     Webp,

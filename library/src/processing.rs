@@ -117,7 +117,7 @@ impl Processor {
         // are done.
         let (ctx, permit) = tokio::task::spawn_blocking(move || (pipeline.run(input), permit))
             .await
-            .map_err(|e| LibraryError::Internal(format!("processing task failed: {e}")))?;
+            .map_err(task_failed)?;
         let ctx = ctx.map_err(LibraryError::Item)?;
         let storing_since = Instant::now();
         let slot = self
@@ -142,13 +142,13 @@ impl Processor {
                 p
             })
         });
-        match job.await {
-            Ok(r) => r,
-            Err(e) => Err(LibraryError::Internal(format!(
-                "processing task failed: {e}"
-            ))),
-        }
+        job.await.map_err(task_failed)?
     }
+}
+
+/// A blocking task that panicked or was cancelled.
+fn task_failed(e: tokio::task::JoinError) -> LibraryError {
+    LibraryError::Internal(format!("processing task failed: {e}"))
 }
 
 fn md5_hex(bytes: &[u8]) -> String {

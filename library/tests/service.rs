@@ -7,10 +7,7 @@ mod common;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::{admin, count, files_under, open, photo, BeforePut, Slots};
-use upstage_core::Input;
-use upstage_library::options::Options;
-use upstage_library::store::record_upload;
+use common::{admin, count, files_under, open, upload_photo, BeforePut, Slots};
 use upstage_library::LibraryError;
 use upstage_storage::{StorageError, StorageErrorKind};
 use upstage_storage_local::LocalStorage;
@@ -22,18 +19,7 @@ async fn a_photo_is_processed_stored_and_recorded() {
     let storage = Arc::new(LocalStorage::new(&files).expect("local storage"));
     let lib = open(dir.path(), storage, Slots::default()).await;
     let caller = admin(&lib).await;
-    let opts = Options::default();
-    let rec = record_upload(
-        &lib,
-        Input::from_path(photo()),
-        &opts,
-        &caller,
-        "10.0.0.1",
-        None,
-        None,
-    )
-    .await
-    .expect("recorded");
+    let rec = upload_photo(&lib, &caller).await.expect("recorded");
     let row = lib
         .db
         .image(rec.row.id)
@@ -80,17 +66,7 @@ async fn a_storage_failure_halfway_leaves_no_row_and_no_file() {
     });
     let lib = open(dir.path(), storage.clone(), Slots::default()).await;
     let caller = admin(&lib).await;
-    let Err(err) = record_upload(
-        &lib,
-        Input::from_path(photo()),
-        &Options::default(),
-        &caller,
-        "10.0.0.1",
-        None,
-        None,
-    )
-    .await
-    else {
+    let Err(err) = upload_photo(&lib, &caller).await else {
         panic!("recorded although the second file could not be written");
     };
     assert!(

@@ -7,10 +7,8 @@ mod common;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use common::{admin, count, open, photo, BeforePut, Slots};
-use upstage_core::Input;
-use upstage_library::options::Options;
-use upstage_library::store::{record_upload, Recorded};
+use common::{admin, count, open, upload_photo, BeforePut, Slots};
+use upstage_library::store::Recorded;
 use upstage_library::{Library, LibraryError};
 use upstage_storage::{StorageError, StorageErrorKind};
 use upstage_storage_local::LocalStorage;
@@ -55,16 +53,7 @@ fn upload(lib: &Arc<Library>) -> tokio::task::JoinHandle<Result<Recorded, Librar
     let lib = lib.clone();
     tokio::spawn(async move {
         let caller = admin(&lib).await;
-        record_upload(
-            &lib,
-            Input::from_path(photo()),
-            &Options::default(),
-            &caller,
-            "10.0.0.1",
-            None,
-            None,
-        )
-        .await
+        upload_photo(&lib, &caller).await
     })
 }
 

@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use upstage_core::{Limits, Pipeline, StageSpec};
+use upstage_core::{Input, Limits, Pipeline, StageSpec};
 use upstage_library::auth::Caller;
+use upstage_library::options::Options;
 use upstage_library::processing::Processor;
-use upstage_library::{db, ids, Library, RouteConfig, Settings};
+use upstage_library::store::{record_upload, Recorded};
+use upstage_library::{db, ids, Library, LibraryError, RouteConfig, Settings};
 use upstage_storage::{PutMode, Storage, StorageError, Stored};
 use upstage_storage_local::LocalStorage;
 
@@ -140,4 +142,18 @@ impl<F: Fn() -> Result<(), StorageError> + Send + Sync> Storage for BeforePut<F>
     fn exists(&self, key: &str) -> Result<bool, StorageError> {
         self.inner.exists(key)
     }
+}
+
+/// The sample photo uploaded by `caller` from 10.0.0.1 with default options.
+pub async fn upload_photo(lib: &Library, caller: &Caller) -> Result<Recorded, LibraryError> {
+    record_upload(
+        lib,
+        Input::from_path(photo()),
+        &Options::default(),
+        caller,
+        "10.0.0.1",
+        None,
+        None,
+    )
+    .await
 }
