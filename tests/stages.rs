@@ -244,3 +244,36 @@ fn a_truncated_jpeg_fails_with_a_code() {
     let err = run_with(UploadOptions::default(), cut).unwrap_err();
     assert_eq!(err.code, ErrorCode::Truncated);
 }
+
+/// libjpeg cannot turn CMYK into RGB: such JPEGs (print workflows) take the full-size fallback
+/// decoder and still get a medium and a thumb showing the same picture.
+#[test]
+fn cmyk_jpegs_are_decoded_by_the_fallback() {
+    // 1600×800: red (no cyan, full magenta and yellow) on the left, blue on the right.
+    let (w, h) = (1600u16, 800u16);
+    let mut cmyk = Vec::with_capacity(usize::from(w) * usize::from(h) * 4);
+    for _ in 0..h {
+        for x in 0..w {
+            cmyk.extend(if x < w / 2 {
+                [0, 255, 255, 0]
+            } else {
+                [255, 255, 0, 0]
+            });
+        }
+    }
+    let mut jpeg = Vec::new();
+    jpeg_encoder::Encoder::new(&mut jpeg, 90)
+        .encode(&cmyk, w, h, jpeg_encoder::ColorType::Cmyk)
+        .unwrap();
+    let ctx = common::default_pipeline()
+        .run(Input::from_bytes("print.jpg", jpeg))
+        .unwrap();
+    let medium = ctx.outputs.medium.as_ref().unwrap();
+    assert_eq!((medium.width, medium.height), (750, 375));
+    let t = image::load_from_memory(&ctx.outputs.thumb.unwrap().bytes)
+        .unwrap()
+        .to_rgb8();
+    let (left, right) = (t.get_pixel(40, 160), t.get_pixel(280, 160));
+    assert!(left[0] > 150 && left[2] < 100, "left is {left:?}");
+    assert!(right[2] > 150 && right[0] < 100, "right is {right:?}");
+}
