@@ -216,7 +216,7 @@ fn an_unknown_stage_in_the_config_is_a_clear_error() {
 #[test]
 fn the_samples_process_without_ffmpeg_and_the_video_is_skipped_with_a_hint() {
     let tmp = tempfile::tempdir().unwrap();
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let samples = upstage_testenv::workspace_root().join("samples");
     let out_dir = tmp.path().join("data");
     let run = |json: bool| {
         let mut args = vec![

@@ -14,7 +14,7 @@ fn the_web_front_in_a_real_browser() {
         panic!("ImageMagick's `convert` makes the test files: apt-get install imagemagick (scripts/test does)");
     }
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-ui");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/web_ui.py");
+    let script = upstage_testenv::workspace_root().join("tests/browser/web_ui.py");
     let run = Command::new("python3")
         .arg(script)
         .arg(env!("CARGO_BIN_EXE_upstage"))

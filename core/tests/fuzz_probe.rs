@@ -84,7 +84,7 @@ fn probe_property(bytes: &[u8]) -> Verdict {
 #[test]
 fn gif_and_webp_probes() {
     let mut seeds = real_seeds();
-    seeds.extend(regression_seeds(env!("CARGO_MANIFEST_DIR"), "probe"));
+    seeds.extend(regression_seeds(&upstage_testenv::package_dir(), "probe"));
     fuzz("probe", &seeds, 6, 600, probe_property);
 }
 

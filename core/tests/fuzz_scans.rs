@@ -38,7 +38,7 @@ fn seeds() -> Vec<Seed> {
             .into_iter()
             .filter(|s| is_progressive(&s.bytes)),
     );
-    s.extend(regression_seeds(env!("CARGO_MANIFEST_DIR"), "scans"));
+    s.extend(regression_seeds(&upstage_testenv::package_dir(), "scans"));
     s
 }
 

@@ -19,11 +19,8 @@ impl Seed {
     }
 }
 
-fn workspace_root() -> &'static Path {
-    // This crate sits one level below the workspace root.
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap_or(Path::new("."))
+fn workspace_root() -> PathBuf {
+    upstage_testenv::workspace_root()
 }
 
 /// The corpus directory, under the `upstage-testenv` policy: missing, it fails the test with the
@@ -67,11 +64,9 @@ pub fn repo_seeds(paths: &[&str]) -> Vec<Seed> {
 }
 
 /// The minimized inputs that once broke `target`, kept in `CRATE/tests/fuzz_regressions/TARGET/`.
-/// `crate_dir` is the caller's `env!("CARGO_MANIFEST_DIR")`.
-pub fn regression_seeds(crate_dir: &str, target: &str) -> Vec<Seed> {
-    let dir = Path::new(crate_dir)
-        .join("tests/fuzz_regressions")
-        .join(target);
+/// `crate_dir` is the calling test's package folder (`upstage_testenv::package_dir()`).
+pub fn regression_seeds(crate_dir: &Path, target: &str) -> Vec<Seed> {
+    let dir = crate_dir.join("tests/fuzz_regressions").join(target);
     if dir.is_dir() {
         files_in(&dir, &format!("fuzz_regressions/{target}"))
     } else {

@@ -52,6 +52,10 @@ pub struct ServerConfig {
     /// A whole body must have arrived within this time of its headers, however steadily it
     /// trickles in.
     pub request_timeout_seconds: u64,
+    /// Upload bodies are kept in memory, up to this many MiB for all requests together (one
+    /// body at most a quarter of it), when the request says its length; other bodies go to temp
+    /// files under `<data_dir>/tmp`. 0: always temp files.
+    pub body_memory_mib: u64,
     /// Connections served at once; further ones wait in the listen backlog. Default: what the
     /// descriptor limit allows (see `http::limits`).
     pub max_connections: Option<usize>,
@@ -113,6 +117,7 @@ impl Default for ServerConfig {
             header_timeout_seconds: 30,
             body_idle_timeout_seconds: 30,
             request_timeout_seconds: 600,
+            body_memory_mib: 64,
             max_connections: None,
             reconcile_seconds: 300,
             reconcile_grace_seconds: 900,

@@ -165,6 +165,7 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
     Ok(Arc::new(AppState {
         lib: Arc::new(lib),
         failures: failures::FailureLimit::new(cfg.auth_failures_per_minute),
+        body_memory: api::spooled::MemoryBudget::new(cfg.body_memory_mib.saturating_mul(1 << 20)),
         cfg,
         lifecycle,
     }))

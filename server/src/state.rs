@@ -14,6 +14,8 @@ pub struct AppState {
     pub failures: crate::failures::FailureLimit,
     /// Where a shutdown stands (draining, then stopping).
     pub lifecycle: crate::http::Lifecycle,
+    /// Upload bodies kept in memory rather than in temp files.
+    pub body_memory: crate::api::spooled::MemoryBudget,
 }
 
 pub type Shared = Arc<AppState>;

@@ -131,7 +131,10 @@ fn multipart_seeds(key: &str) -> Vec<Seed> {
         .into_iter()
         .map(|(name, body)| Seed::new(name, body))
         .collect();
-    out.extend(regression_seeds(env!("CARGO_MANIFEST_DIR"), "multipart"));
+    out.extend(regression_seeds(
+        &upstage_testenv::package_dir(),
+        "multipart",
+    ));
     out
 }
 
@@ -145,7 +148,10 @@ fn urlencoded_seeds(key: &str) -> Vec<Seed> {
         .append_pair("expiration", "P1DT2H")
         .finish();
     let mut out = vec![Seed::new("base64-urlencoded", body.into_bytes())];
-    out.extend(regression_seeds(env!("CARGO_MANIFEST_DIR"), "urlencoded"));
+    out.extend(regression_seeds(
+        &upstage_testenv::package_dir(),
+        "urlencoded",
+    ));
     out
 }
 

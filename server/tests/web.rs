@@ -276,10 +276,7 @@ async fn videos_get_a_video_embed_code() {
         return;
     };
     let s = common::start().await;
-    let mp4 = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../samples/test-pattern.mp4"
-    ));
+    let mp4 = std::fs::read(upstage_testenv::workspace_root().join("samples/test-pattern.mp4"));
     let Ok(mp4) = mp4 else {
         panic!("samples/test-pattern.mp4 is part of the repository")
     };

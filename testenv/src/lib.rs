@@ -4,6 +4,9 @@
 //! `postgres`, `s3`, `ffmpeg`, `curl`, or `all`), so a run can never pass by silently doing less.
 //! `scripts/test` provides everything and sets nothing that skips.
 
+mod dirs;
+pub use dirs::{package_dir, workspace_root};
+
 use std::path::{Path, PathBuf};
 
 /// Something outside the repository a test needs.

@@ -15,7 +15,7 @@ use upstage_storage::{PutMode, Storage, StorageError, Stored};
 use upstage_storage_local::LocalStorage;
 
 pub fn photo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/harbour-sunset.jpg")
+    upstage_testenv::workspace_root().join("samples/harbour-sunset.jpg")
 }
 
 pub fn pipeline() -> Pipeline {

@@ -79,7 +79,7 @@ fn seeds() -> Vec<Seed> {
     ]);
     s.extend(synthetic());
     s.extend(corpus_seeds(&["exif", "exif/corrupt"]));
-    s.extend(regression_seeds(env!("CARGO_MANIFEST_DIR"), "exif"));
+    s.extend(regression_seeds(&upstage_testenv::package_dir(), "exif"));
     s
 }
 

@@ -15,6 +15,7 @@ pub(crate) mod params;
 mod request_id;
 mod respond;
 mod spool;
+pub mod spooled;
 mod upload;
 mod url_guard;
 pub mod url_source;

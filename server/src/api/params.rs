@@ -10,20 +10,19 @@
 use std::collections::HashMap;
 
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use futures_util::StreamExt;
-
-use upstage_library::processing::TempFile;
 
 use super::disposition::raw_file_name;
 use super::error::ApiError;
 use super::spool::{drain, drain_allowance, drain_fields, spool, SpoolFailure};
+use super::spooled::Spooled;
 use crate::state::AppState;
 
 /// The `source` multipart file.
 #[derive(Debug)]
 pub struct UploadedFile {
-    pub path: TempFile,
+    pub body: Spooled,
     pub client_name: String,
     pub md5: String,
 }
@@ -113,10 +112,16 @@ pub async fn collect(req: Request, state: &AppState) -> Result<Params, ApiError>
         .map(|v| String::from_utf8_lossy(v.as_bytes()).to_ascii_lowercase())
         .unwrap_or_default();
     if content_type.starts_with("multipart/form-data") {
+        // The part is shorter than the whole body; a body that did not say is spooled to disk.
+        let expected = req
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
         let multipart = Multipart::from_request(req, &())
             .await
             .map_err(|_| ApiError::bad("Invalid multipart body: no boundary", 400))?;
-        read_multipart(multipart, state, &mut params).await?;
+        read_multipart(multipart, state, &mut params, expected).await?;
     } else if content_type.starts_with("application/x-www-form-urlencoded") {
         read_urlencoded(req, state, &mut params).await;
     }
@@ -156,6 +161,7 @@ async fn read_multipart(
     mut mp: Multipart,
     state: &AppState,
     params: &mut Params,
+    expected: Option<u64>,
 ) -> Result<(), ApiError> {
     let bad = |e: axum::extract::multipart::MultipartError| {
         ApiError::bad(format!("Invalid multipart body: {}", e.body_text()), 400)
@@ -182,10 +188,10 @@ async fn read_multipart(
         let is_file = file_name.as_deref().is_some_and(|f| !f.is_empty());
         let mut over = false;
         if is_file && name == "source" {
-            match spool(&mut field, state, max_bytes).await {
-                Ok(Some((path, md5))) => {
+            match spool(&mut field, state, max_bytes, expected).await {
+                Ok(Some((body, md5))) => {
                     params.file = Some(UploadedFile {
-                        path,
+                        body,
                         client_name: file_name.unwrap_or_default(),
                         md5,
                     });

@@ -2,16 +2,14 @@
 //! client still sending when the server has its answer must have its body read (up to a
 //! bound), or closing the connection resets it and the client never sees the answer.
 
-use std::io::Write;
-
 use axum::body::Body;
 use axum::extract::multipart::Field;
 use axum::extract::Multipart;
 use futures_util::StreamExt;
 use md5::{Digest, Md5};
 
+use super::spooled::{Spooled, Spooler};
 use crate::state::AppState;
-use upstage_library::processing::{temp_path, TempFile};
 
 /// Whatever a client sends past the limits is read and thrown away up to this many more bytes;
 /// past that the connection is dropped.
@@ -38,14 +36,17 @@ pub(super) enum SpoolFailure {
     Disk(std::io::Error),
 }
 
-/// Streams the `source` part to a temp file; `None` when it went over `max_bytes` (the partial
-/// file is removed).
+/// Receives the `source` part (in memory or in a temp file, see [`Spooler`]) and its md5 in
+/// the same pass; `None` when it went over `max_bytes` (whatever was kept is dropped).
+/// `expected` is the request's announced length.
 pub(super) async fn spool(
     field: &mut Field<'_>,
     state: &AppState,
     max_bytes: u64,
-) -> Result<Option<(TempFile, String)>, SpoolFailure> {
-    let (mut file, path) = temp_path(&state.temp_dir).map_err(SpoolFailure::Disk)?;
+    expected: Option<u64>,
+) -> Result<Option<(Spooled, String)>, SpoolFailure> {
+    let mut spooler =
+        Spooler::new(&state.body_memory, &state.temp_dir, expected).map_err(SpoolFailure::Disk)?;
     let mut hasher = Md5::new();
     let mut bytes = 0u64;
     while let Some(chunk) = field.chunk().await.map_err(SpoolFailure::Body)? {
@@ -54,10 +55,10 @@ pub(super) async fn spool(
             return Ok(None);
         }
         hasher.update(&chunk);
-        file.write_all(&chunk).map_err(SpoolFailure::Disk)?;
+        spooler.push(&chunk).map_err(SpoolFailure::Disk)?;
     }
-    file.flush().map_err(SpoolFailure::Disk)?;
-    Ok(Some((path, hex::encode(hasher.finalize()))))
+    let spooled = spooler.finish().map_err(SpoolFailure::Disk)?;
+    Ok(Some((spooled, hex::encode(hasher.finalize()))))
 }
 
 /// Reads and discards every remaining part, within the allowance.

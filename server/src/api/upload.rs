@@ -18,8 +18,9 @@ use upstage_library::store::{record_upload, Recorded};
 use super::base64::{decode as decode_base64, looks_like_url, Decoded};
 use super::error::ApiError;
 use super::format::ResponseFormat;
-use super::params::{collect, too_big, Oversize, Params};
+use super::params::{collect, too_big, Oversize, Params, UploadedFile};
 use super::respond::success;
+use super::spooled::Spooled;
 use super::url_source::{fetch, UrlPolicy};
 use super::{key_check, options};
 use crate::http::body::CutReason;
@@ -91,15 +92,17 @@ async fn run(state: Shared, version: String, action: String, req: Request) -> Re
             .insert(CONNECTION, HeaderValue::from_static("close"));
         return resp;
     }
-    let params = match collected {
+    let mut params = match collected {
         Ok(p) => p,
         Err(e) => return e.into_response_as(query_format),
     };
     let format = ResponseFormat::parse(params.raw("format"));
     let imgbb = params.raw("image").is_some();
+    let file = params.file.take();
     match upload(
         &state,
         &params,
+        file,
         &version,
         &action,
         header_caller,
@@ -152,6 +155,7 @@ async fn flood_check(
 async fn upload(
     state: &AppState,
     p: &Params,
+    file: Option<UploadedFile>,
     version: &str,
     action: &str,
     header_caller: Option<Caller>,
@@ -182,12 +186,25 @@ async fn upload(
         .raw("source")
         .filter(|s| !s.is_empty())
         .or_else(|| p.raw("image").filter(|s| !s.is_empty()));
-    let mut downloaded = None;
-    let (input, raw_md5) = match (&p.file, text_source) {
-        (Some(f), _) => (
-            Input::from_path(f.path.to_path_buf()).named(&f.client_name),
-            f.md5.clone(),
-        ),
+    let mut temp_file = None;
+    // A body held in memory keeps its share of the memory budget until it is stored; one in a
+    // temp file keeps the file.
+    let mut held = None;
+    let (input, raw_md5) = match (file, text_source) {
+        (Some(f), _) => {
+            let input = match f.body {
+                Spooled::Memory(bytes, hold) => {
+                    held = Some(hold);
+                    Input::from_bytes(f.client_name, bytes)
+                }
+                Spooled::Disk(path) => {
+                    let input = Input::from_path(path.to_path_buf()).named(&f.client_name);
+                    temp_file = Some(path);
+                    input
+                }
+            };
+            (input, f.md5)
+        }
         (None, Some(text)) if looks_like_url(text) => {
             if !caller.is_admin() || !state.cfg.url_uploads.enabled {
                 return Err(ApiError::bad("URL uploading is disabled", 403));
@@ -202,7 +219,7 @@ async fn upload(
                 .await
                 .map_err(|e| ApiError::bad(format!("Curl error {e}"), 0))?;
             // Owned from here on: removed when the request ends, whatever happens.
-            downloaded = tempfile::TempPath::try_from_path(&fetched.path).ok();
+            temp_file = tempfile::TempPath::try_from_path(&fetched.path).ok();
             let md5 = fetched.md5.clone();
             let name = if fetched.file_name.is_empty() {
                 random_hex(6)
@@ -253,6 +270,6 @@ async fn upload(
     let recorded = record_upload(state, input, &opts, &caller, ip, None, Some(raw_md5))
         .await
         .map_err(from_library)?;
-    drop(downloaded);
+    drop((temp_file, held));
     Ok(recorded)
 }

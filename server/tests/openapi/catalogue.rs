@@ -2,8 +2,6 @@
 //! `ApiError` is made), against the error examples of the document, both ways. A way of making an
 //! error this reader does not understand fails the test rather than going unchecked.
 
-use std::path::Path;
-
 use serde_json::Value;
 
 use crate::source_scan::{scan, sources};
@@ -91,10 +89,7 @@ fn documented(doc: &Value) -> Vec<(u16, String, i64)> {
 #[tokio::test]
 async fn every_error_is_documented_and_every_documented_error_exists() {
     let mut files = Vec::new();
-    sources(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut files,
-    );
+    sources(&upstage_testenv::package_dir().join("src"), &mut files);
     let (mut pairs, mut other) = (Vec::new(), Vec::new());
     for f in &files {
         scan(&std::fs::read_to_string(f).unwrap(), &mut pairs, &mut other);

@@ -27,7 +27,7 @@ fn profile_dir() -> PathBuf {
 }
 
 fn workspace_manifest() -> PathBuf {
-    let mut dir = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
+    let mut dir = upstage_testenv::package_dir();
     loop {
         let m = dir.join("Cargo.toml");
         if std::fs::read_to_string(&m).is_ok_and(|t| t.contains("[workspace]")) {
