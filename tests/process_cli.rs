@@ -269,3 +269,39 @@ fn the_samples_process_without_ffmpeg_and_the_video_is_skipped_with_a_hint() {
     assert_eq!(video["skipped"], true);
     assert_eq!(video["error"]["code"], "codec_unavailable");
 }
+
+/// `upstage process --json … | head -1`: a reader that goes away stops the output, not the
+/// work. Every file is still processed and nothing panics.
+#[test]
+fn a_closed_stdout_stops_the_lines_not_the_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for i in 0..6u32 {
+        let img = RgbImage::from_fn(64 + i, 48, |x, y| image::Rgb([x as u8, y as u8, i as u8]));
+        img.save_with_format(input.join(format!("p{i}.png")), ImageFormat::Png)
+            .unwrap();
+    }
+    let out_dir = tmp.path().join("data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_upstage"))
+        .args(["process", "--json", "--out"])
+        .arg(&out_dir)
+        .arg(&input)
+        .current_dir(tmp.path())
+        .env_remove("UPSTAGE_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run upstage");
+    // The reader is gone before the first line is written.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait for upstage");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let mains = files_under(&out_dir)
+        .into_iter()
+        .filter(|f| f.ends_with(".png") && !f.contains(".md.") && !f.contains(".th."))
+        .count();
+    assert_eq!(mains, 6, "every file is processed");
+}

@@ -8,8 +8,8 @@ use crate::config::Config;
 pub fn run(cfg: &Config, cmd: ConfigCommand) -> Result<ExitCode> {
     match cmd {
         ConfigCommand::Show => {
-            println!("# in effect: defaults < upstage.toml < UPSTAGE_* < flags");
-            print!("{}", toml::to_string_pretty(cfg)?);
+            crate::outln!("# in effect: defaults < upstage.toml < UPSTAGE_* < flags");
+            crate::outln!("{}", toml::to_string_pretty(cfg)?.trim_end());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -19,34 +19,34 @@ pub fn run(cfg: &Config) -> Result<ExitCode> {
         .unwrap_or_default();
     let mut ok = true;
     match upstage_stage_frame::ffmpeg_available(&frame) {
-        Ok(v) => println!("video:   available ({v})"),
+        Ok(v) => crate::outln!("video:   available ({v})"),
         Err(why) => {
             ok = false;
-            println!("video:   NOT available: {why}\n         images still work; videos are refused with a clear error");
+            crate::outln!("video:   NOT available: {why}\n         images still work; videos are refused with a clear error");
         }
     }
-    println!("data:    {}", cfg.data_dir.display());
+    crate::outln!("data:    {}", cfg.data_dir.display());
     // Local storage needs nothing checked (and opening it would create the data dir).
     if cfg.storage.backend != "local" {
         match crate::library::storage(cfg, &cfg.data_dir) {
-            Ok(s) => println!("storage: {} (ok)", s.name()),
+            Ok(s) => crate::outln!("storage: {} (ok)", s.name()),
             Err(e) => {
                 ok = false;
-                println!("storage: {} NOT usable: {e:#}", cfg.storage.backend);
+                crate::outln!("storage: {} NOT usable: {e:#}", cfg.storage.backend);
             }
         }
     }
     if !cfg.plugins.is_empty() {
         let (search, rows) = crate::plugins::check(cfg, ScanMode::Enabled)?;
         let enabled: Vec<Row> = rows.into_iter().filter(|r| r.enabled).collect();
-        println!("plugins: search path {}", search.describe());
+        crate::outln!("plugins: search path {}", search.describe());
         super::plugins::print_table(&enabled);
         ok &= !enabled.iter().any(Row::unusable);
     }
-    println!("pipeline: {}", cfg.pipeline.join(" -> "));
+    crate::outln!("pipeline: {}", cfg.pipeline.join(" -> "));
     if let Err(e) = crate::library::pipeline(cfg) {
         ok = false;
-        println!("          NOT usable: {e:#}");
+        crate::outln!("          NOT usable: {e:#}");
     }
     Ok(if ok {
         ExitCode::SUCCESS

@@ -21,15 +21,19 @@ pub fn run(cfg: &Config, cmd: KeysCommand) -> Result<ExitCode> {
                     None => db.create_user(&user, admin).await?,
                 };
                 let key = upstage_server::auth::create_key(&db, &ids, u.id, &name).await?;
-                println!("{key}");
+                crate::outln!("{key}");
             }
             KeysCommand::List => {
-                println!(
+                crate::outln!(
                     "{:>5}  {:<16} {:<6} {:<20} {:<8} name",
-                    "id", "user", "admin", "created (UTC)", "status"
+                    "id",
+                    "user",
+                    "admin",
+                    "created (UTC)",
+                    "status"
                 );
                 for (k, u) in db.keys().await? {
-                    println!(
+                    crate::outln!(
                         "{:>5}  {:<16} {:<6} {:<20} {:<8} {}  (chv_{}_***)",
                         k.id,
                         u.username,
@@ -45,7 +49,7 @@ pub fn run(cfg: &Config, cmd: KeysCommand) -> Result<ExitCode> {
                 if !db.revoke_key(id).await? {
                     bail!("no active key with id {id}");
                 }
-                println!("key {id} revoked");
+                crate::outln!("key {id} revoked");
             }
         }
         Ok(ExitCode::SUCCESS)

@@ -72,24 +72,25 @@ pub fn run(cfg: &Config, args: MigrateStorageArgs) -> Result<ExitCode> {
         tally.missing.into_inner(),
         tally.failed.into_inner(),
     );
-    println!("images:            {images}");
-    println!("files copied:      {copied}");
-    println!("already at target: {present}");
-    println!("missing at source: {missing}");
-    println!("failed:            {failed}");
+    crate::outln!("images:            {images}");
+    crate::outln!("files copied:      {copied}");
+    crate::outln!("already at target: {present}");
+    crate::outln!("missing at source: {missing}");
+    crate::outln!("failed:            {failed}");
     if failed > 0 {
-        println!("some files failed (see above); run the same command again to resume");
+        crate::outln!("some files failed (see above); run the same command again to resume");
         return Ok(ExitCode::FAILURE);
     }
-    println!(
+    crate::outln!(
         "every file is at {} and verified. To switch, set on every instance:",
         args.to
     );
-    println!(
+    crate::outln!(
         "  storage.backend = \"{}\"   (or UPSTAGE_STORAGE__BACKEND={})",
-        args.to, args.to
+        args.to,
+        args.to
     );
-    println!(
+    crate::outln!(
         "then restart them; the files at {} can be removed afterwards",
         args.from
     );

@@ -16,7 +16,7 @@ pub fn run(cfg: &Config, cmd: PluginsCommand) -> Result<ExitCode> {
         PluginsCommand::Install { file, dir } => {
             let dir = dir.unwrap_or_else(|| cfg.data_dir.join("plugins"));
             let (info, dest) = crate::plugins::install(&file, &dir)?;
-            println!(
+            crate::outln!(
                 "installed {} {} ({}, sdk {}, {}) as {}",
                 info.name,
                 info.version,
@@ -30,12 +30,14 @@ pub fn run(cfg: &Config, cmd: PluginsCommand) -> Result<ExitCode> {
                 dest.display()
             );
             if !cfg.plugins.contains_key(&info.name) {
-                println!(
+                crate::outln!(
                     "note: add [plugins.{}] to upstage.toml to enable it",
                     info.name
                 );
             }
-            println!("running upstage processes keep the copy they loaded: restart them to use it");
+            crate::outln!(
+                "running upstage processes keep the copy they loaded: restart them to use it"
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -47,13 +49,13 @@ fn list(cfg: &Config, json: bool) -> Result<ExitCode> {
     let (search, rows) = crate::plugins::check(cfg, ScanMode::All)?;
     if json {
         for r in &rows {
-            println!("{}", serde_json::to_string(r)?);
+            crate::outln!("{}", serde_json::to_string(r)?);
         }
     } else {
-        println!("search path: {}", search.describe());
+        crate::outln!("search path: {}", search.describe());
         print_table(&rows);
         if rows.is_empty() {
-            println!("(no plugin libraries found)");
+            crate::outln!("(no plugin libraries found)");
         }
     }
     Ok(if rows.iter().any(Row::unusable) {
@@ -68,17 +70,28 @@ pub fn print_table(rows: &[Row]) {
     if rows.is_empty() {
         return;
     }
-    println!(
+    crate::outln!(
         "{:<16} {:<10} {:<8} {:<8} {:<8} {:<9} PATH",
-        "NAME", "VERSION", "KIND", "SDK", "PROFILE", "STATUS"
+        "NAME",
+        "VERSION",
+        "KIND",
+        "SDK",
+        "PROFILE",
+        "STATUS"
     );
     for r in rows {
-        println!(
+        crate::outln!(
             "{:<16} {:<10} {:<8} {:<8} {:<8} {:<9} {}",
-            r.name, r.version, r.kind, r.sdk_version, r.profile, r.status, r.path
+            r.name,
+            r.version,
+            r.kind,
+            r.sdk_version,
+            r.profile,
+            r.status,
+            r.path
         );
         if let Some(e) = &r.error {
-            println!("    {e}");
+            crate::outln!("    {e}");
         }
     }
 }

@@ -71,7 +71,7 @@ pub fn run(cfg: &Config, args: ProcessArgs) -> Result<ExitCode> {
     let json = args.json;
     let report = run_batch(&pipeline, inputs, cfg.workers, sink, |r| {
         let line = if json { json_line(r) } else { human_line(r) };
-        bar.suspend(|| println!("{line}"));
+        bar.suspend(|| crate::outln!("{line}"));
         bar.inc(1);
     })?;
     bar.finish_and_clear();
@@ -85,7 +85,7 @@ pub fn run(cfg: &Config, args: ProcessArgs) -> Result<ExitCode> {
     let secs = report.elapsed.as_secs_f64();
     let rate = if secs > 0.0 { total as f64 / secs } else { 0.0 };
     if json {
-        println!(
+        crate::outln!(
             "{}",
             serde_json::json!({"summary": {"total": total, "ok": ok, "failed": failed,
                 "skipped": skipped, "seconds": secs, "items_per_second": rate, "out": dest}})
@@ -96,7 +96,7 @@ pub fn run(cfg: &Config, args: ProcessArgs) -> Result<ExitCode> {
         } else {
             String::new()
         };
-        println!(
+        crate::outln!(
             "{ok} processed, {failed} failed{skipped} in {secs:.2} s ({rate:.1} items/s) -> {dest}"
         );
     }

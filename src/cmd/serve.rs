@@ -21,11 +21,11 @@ pub fn run(mut cfg: Config, args: ServeArgs) -> Result<ExitCode> {
         let addr = listener.local_addr()?;
         let state = upstage_server::build_state(opts, addr).await?;
         if let Some(key) = upstage_server::ensure_admin(&state).await? {
-            println!(
+            crate::outln!(
                 "First start: created user 'admin'. Its API key (shown only now):\n\n    {key}\n"
             );
         }
-        println!(
+        crate::outln!(
             "Upstage listening on http://{addr} — upload endpoint {}/api/1/upload (Ctrl-C to stop)",
             state.base_url
         );

@@ -8,7 +8,7 @@ use crate::config::Config;
 
 pub fn run(cfg: &Config) -> Result<ExitCode> {
     for (name, description) in crate::library::registry(cfg)?.list() {
-        println!("{name:<12} {description}");
+        crate::outln!("{name:<12} {description}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -75,7 +75,7 @@ fn line(name: &str, elapsed: Duration, set: &Set, bytes: u64) -> String {
 }
 
 fn bench_set(cfg: &Config, args: &BenchArgs, set: &Set, tmp: &std::path::Path) -> Result<()> {
-    println!(
+    crate::outln!(
         "\n## {}: {} files, {:.1} MP",
         set.name,
         set.files.len(),
@@ -97,15 +97,15 @@ fn bench_set(cfg: &Config, args: &BenchArgs, set: &Set, tmp: &std::path::Path) -
         }
     }
     let Some(ours) = ours else { return Ok(()) };
-    println!("| run                    | seconds |  img/s  |   MP/s   | md+th bytes |");
-    println!("|------------------------|---------|---------|----------|------------|");
-    println!("{}", line("upstage", ours.elapsed, set, ours.bytes));
+    crate::outln!("| run                    | seconds |  img/s  |   MP/s   | md+th bytes |");
+    crate::outln!("|------------------------|---------|---------|----------|------------|");
+    crate::outln!("{}", line("upstage", ours.elapsed, set, ours.bytes));
     let Some(v) = reference else { return Ok(()) };
-    println!(
+    crate::outln!(
         "{}",
         line("vipsthumbnail md -> th", v.elapsed, set, v.bytes)
     );
-    println!(
+    crate::outln!(
         "speed ratio (upstage img/s / vips img/s): {:.2}x; bytes ratio (upstage / vips): {:.2}",
         v.elapsed.as_secs_f64() / ours.elapsed.as_secs_f64(),
         ours.bytes as f64 / v.bytes.max(1) as f64
@@ -121,7 +121,7 @@ fn bench_set(cfg: &Config, args: &BenchArgs, set: &Set, tmp: &std::path::Path) -
             .iter()
             .map(std::fs::read)
             .collect::<std::io::Result<Vec<_>>>()?;
-        println!(
+        crate::outln!(
             "medium SSIM vs a Lanczos3 reference: upstage {:.4}, vips {:.4}",
             ssim::mean(&originals, &ours.mediums)?,
             ssim::mean(&originals, &theirs)?
@@ -134,7 +134,7 @@ pub fn run(cfg: &Config, args: BenchArgs) -> Result<ExitCode> {
     let tmp = std::env::temp_dir().join(format!("upstage-bench-{}", std::process::id()));
     let result = (|| -> Result<()> {
         let sets = sets::build(&args.dir, &args.sets, args.copies, &tmp)?;
-        println!(
+        crate::outln!(
             "workers: {}; outputs: 750 px medium + 320x320 thumb, Q=90; best of {}",
             cfg.workers,
             args.passes.max(1)

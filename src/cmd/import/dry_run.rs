@@ -67,9 +67,9 @@ pub fn run(
     let (mut no_date, mut errors) = (0usize, walk_errors.len());
     for (path, why) in walk_errors {
         if args.json {
-            println!("{}", json!({"path": path, "error": why}));
+            crate::outln!("{}", json!({"path": path, "error": why}));
         } else {
-            println!(
+            crate::outln!(
                 "error                                 {}: {why}",
                 path.display()
             );
@@ -82,13 +82,13 @@ pub fn run(
                 *months.entry(local.format("%Y-%m").to_string()).or_default() += 1;
                 let zone = offset.clone().unwrap_or_else(|| format!("({tz})"));
                 if args.json {
-                    println!(
+                    crate::outln!(
                         "{}",
                         json!({"path": item.path, "date": local.format("%Y-%m-%d %H:%M:%S").to_string(),
                             "offset": offset, "source": source})
                     );
                 } else {
-                    println!(
+                    crate::outln!(
                         "{} {zone:<8} {source:<17} {path}",
                         local.format("%Y-%m-%d %H:%M:%S")
                     );
@@ -98,13 +98,13 @@ pub fn run(
                 no_date += 1;
                 *months.entry(t.format("%Y-%m").to_string()).or_default() += 1;
                 if args.json {
-                    println!(
+                    crate::outln!(
                         "{}",
                         json!({"path": item.path, "date": t.format("%Y-%m-%d %H:%M:%S").to_string(),
                             "offset": "+00:00", "source": "mtime"})
                     );
                 } else {
-                    println!(
+                    crate::outln!(
                         "{} {:<8} {:<17} {path}",
                         t.format("%Y-%m-%d %H:%M:%S"),
                         "UTC",
@@ -116,41 +116,42 @@ pub fn run(
                 no_date += 1;
                 *months.entry("upload date".to_owned()).or_default() += 1;
                 if args.json {
-                    println!(
+                    crate::outln!(
                         "{}",
                         json!({"path": item.path, "date": null, "source": "upload date"})
                     );
                 } else {
-                    println!(
+                    crate::outln!(
                         "{:<28} {:<17} {path}",
-                        "(date of the import)", "upload date"
+                        "(date of the import)",
+                        "upload date"
                     );
                 }
             }
             Found::Error(why) => {
                 errors += 1;
                 if args.json {
-                    println!("{}", json!({"path": item.path, "error": why}));
+                    crate::outln!("{}", json!({"path": item.path, "error": why}));
                 } else {
-                    println!("{:<28} {:<17} {path}: {why}", "error", "would fail");
+                    crate::outln!("{:<28} {:<17} {path}: {why}", "error", "would fail");
                 }
             }
         }
     }
     let max = months.values().copied().max().unwrap_or(0);
     if args.json {
-        println!(
+        crate::outln!(
             "{}",
             json!({"summary": {"files": items.len(), "no_date": no_date, "errors": errors,
                 "histogram": months}})
         );
     } else {
-        println!();
+        crate::outln!();
         for (month, n) in &months {
             let width = if max == 0 { 0 } else { (n * 40).div_ceil(max) };
-            println!("{month:<11} {} {n}", "█".repeat(width));
+            crate::outln!("{month:<11} {} {n}", "█".repeat(width));
         }
-        println!(
+        crate::outln!(
             "\n{} files, {no_date} without a date taken, {errors} unreadable; nothing written (dry run)",
             items.len()
         );

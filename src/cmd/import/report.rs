@@ -66,7 +66,7 @@ impl Reporter {
             if self.json {
                 eprintln!("{text}");
             } else {
-                println!("{text}");
+                crate::outln!("{text}");
             }
         });
     }
@@ -77,11 +77,11 @@ impl Reporter {
 
     pub fn file(&self, o: &Outcome) {
         if self.json {
-            println!("{}", file_json(o));
+            crate::outln!("{}", file_json(o));
             return;
         }
         if self.bar.is_hidden() {
-            println!("{}", file_line(o));
+            crate::outln!("{}", file_line(o));
         } else {
             if matches!(o.status, Status::Failed(_)) {
                 self.bar.suspend(|| eprintln!("{}", file_line(o)));
@@ -123,7 +123,7 @@ impl Reporter {
                 .iter()
                 .map(|(p, why)| json!({"path": p, "error": why}))
                 .collect();
-            println!(
+            crate::outln!(
                 "{}",
                 json!({"summary": {
                     "imported": imported,
@@ -137,28 +137,28 @@ impl Reporter {
                 }})
             );
         } else {
-            println!("\nimported:              {imported}");
-            println!("skipped as duplicate:  {duplicates}");
-            println!("failed:                {}", failed.len());
+            crate::outln!("\nimported:              {imported}");
+            crate::outln!("skipped as duplicate:  {duplicates}");
+            crate::outln!("failed:                {}", failed.len());
             for (p, why) in &failed {
-                println!("    {}: {why}", p.display());
+                crate::outln!("    {}: {why}", p.display());
             }
-            println!("no date (filed by mtime or upload date): {}", no_date.len());
+            crate::outln!("no date (filed by mtime or upload date): {}", no_date.len());
             for p in no_date.iter().take(20) {
-                println!("    {}", p.display());
+                crate::outln!("    {}", p.display());
             }
             if no_date.len() > 20 {
-                println!("    … and {} more", no_date.len() - 20);
+                crate::outln!("    … and {} more", no_date.len() - 20);
             }
             if not_started > 0 {
-                println!("not started (interrupted): {not_started} — run the same command again to finish");
+                crate::outln!("not started (interrupted): {not_started} — run the same command again to finish");
             }
             let rate = if secs > 0.0 {
                 imported as f64 / secs
             } else {
                 0.0
             };
-            println!(
+            crate::outln!(
                 "{secs:.1} s ({rate:.1} imported/s); journal {}",
                 journal.display()
             );

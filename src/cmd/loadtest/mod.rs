@@ -51,7 +51,7 @@ pub fn run(args: LoadtestArgs, workers: usize) -> Result<ExitCode> {
     let rt = tokio::runtime::Runtime::new()?;
     let mut rates = Vec::new();
     for (label, vars) in &setups {
-        println!("\n## {label}");
+        crate::outln!("\n## {label}");
         let mut vars = vars.clone();
         vars.insert(
             0,
@@ -63,7 +63,7 @@ pub fn run(args: LoadtestArgs, workers: usize) -> Result<ExitCode> {
         rates.push(rt.block_on(run_setup(&args, &vars, workers))?);
     }
     if setups.len() > 1 && args.soak.is_none() {
-        println!(
+        crate::outln!(
             "\n| concurrency | {} |",
             setups
                 .iter()
@@ -71,13 +71,13 @@ pub fn run(args: LoadtestArgs, workers: usize) -> Result<ExitCode> {
                 .collect::<Vec<_>>()
                 .join(" | ")
         );
-        println!("|---|{}", "---|".repeat(setups.len()));
+        crate::outln!("|---|{}", "---|".repeat(setups.len()));
         for (i, conc) in args.concurrency.iter().enumerate() {
             let cells: Vec<String> = rates
                 .iter()
                 .map(|r| format!("{:.2}", r[i] / rates[0][i].max(f64::MIN_POSITIVE)))
                 .collect();
-            println!("| {conc} | {} |", cells.join(" | "));
+            crate::outln!("| {conc} | {} |", cells.join(" | "));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -121,17 +121,17 @@ async fn levels(
     dir: &std::path::Path,
 ) -> Result<Vec<f64>> {
     let sample = bodies::jpeg_2mb(0)?;
-    println!(
+    crate::outln!(
         "server pid {}; {workers} workers; upload ~{:.2} MB JPEG 1920x1280; {} requests per level",
         server.pid,
         sample.len() as f64 / 1e6,
         args.requests
     );
-    println!(
+    crate::outln!(
         "| concurrency | uploads/s | p50 ms | p99 ms | errors | server peak RSS MB \
          | server CPU ms/upload | client CPU ms/upload |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    crate::outln!("|---|---|---|---|---|---|---|---|");
     let mut seed = 1;
     let mut done: Vec<(usize, Level, Vec<Vec<u8>>)> = Vec::new();
     for &conc in &args.concurrency {
@@ -148,7 +148,7 @@ async fn levels(
                 (a - b) * 1e3 / l.latencies.len().max(1) as f64
             })
         };
-        println!(
+        crate::outln!(
             "| {conc} | {:.1} | {:.0} | {:.0} | {} | {:.0} | {:.1} | {:.1} |",
             l.rate(),
             l.percentile_ms(0.5),
@@ -165,7 +165,7 @@ async fn levels(
             .into_iter()
             .map(|(name, ms)| format!("{name} {ms:.1}"))
             .collect();
-        println!("c={conc} Server-Timing medians, ms: {}", cells.join(", "));
+        crate::outln!("c={conc} Server-Timing medians, ms: {}", cells.join(", "));
     }
     let rates = done.iter().map(|(_, l, _)| l.rate()).collect();
     if args.no_pipeline {
@@ -193,33 +193,35 @@ fn goals(
         .cloned()
         .collect();
     let base = pipeline::measure(&dir.join("pipeline"), workers, busy_bodies, &few)?;
-    println!(
+    crate::outln!(
         "\npipeline (`upstage process`, same files, same run): {workers} workers {:.1} img/s \
          ({:.1} ms CPU per item); one item alone (1 worker) {:.0} ms median",
-        base.images_per_second, base.cpu_ms, base.item_ms
+        base.images_per_second,
+        base.cpu_ms,
+        base.item_ms
     );
-    println!("| goal | measured | target |");
-    println!("|---|---|---|");
-    println!(
+    crate::outln!("| goal | measured | target |");
+    crate::outln!("|---|---|---|");
+    crate::outln!(
         "| uploads/s ÷ pipeline img/s at c={busy_c} | {:.2} ({:.1} / {:.1}) | ≥ 0.9 |",
         busy.rate() / base.images_per_second.max(f64::MIN_POSITIVE),
         busy.rate(),
         base.images_per_second
     );
-    println!(
+    crate::outln!(
         "| p99 at c={busy_c} | {:.0} ms (p50 {:.0} ms) | ≤ 300 ms |",
         busy.percentile_ms(0.99),
         busy.percentile_ms(0.5)
     );
     if let Some((_, one, _)) = single {
-        println!(
+        crate::outln!(
             "| c=1 p50 ÷ pipeline per item | {:.2} ({:.0} / {:.0} ms) | ≤ 1.5 |",
             one.percentile_ms(0.5) / base.item_ms.max(f64::MIN_POSITIVE),
             one.percentile_ms(0.5),
             base.item_ms
         );
     }
-    println!(
+    crate::outln!(
         "| server peak RSS | {:.0} MB | < 300 MB |",
         server.peak_rss_mb().unwrap_or(0.0)
     );

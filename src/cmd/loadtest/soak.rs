@@ -22,7 +22,7 @@ pub struct Soak<'a> {
 
 pub async fn run(server: &Server, client: &reqwest::Client, soak: &Soak<'_>) -> Result<()> {
     let photos = Arc::new(base_photos(soak.photos, 8)?);
-    println!(
+    crate::outln!(
         "soak: {} s at concurrency {}, distinct uploads of {} base photos ({:.1} MB on average)",
         soak.seconds,
         soak.concurrency,
@@ -42,8 +42,8 @@ pub async fn run(server: &Server, client: &reqwest::Client, soak: &Soak<'_>) -> 
             Some(numbered(base, n))
         })
     };
-    println!("| t s | uploads sent | server RSS MB |");
-    println!("|---|---|---|");
+    crate::outln!("| t s | uploads sent | server RSS MB |");
+    crate::outln!("|---|---|---|");
     let sampler = {
         let (pid, sent) = (server.pid, sent.clone());
         let every = (soak.seconds / 12).max(5);
@@ -57,7 +57,7 @@ pub async fn run(server: &Server, client: &reqwest::Client, soak: &Soak<'_>) -> 
                 let rss = status_mb(pid, "VmRSS:").unwrap_or(0.0);
                 max = max.max(rss);
                 if t > 0 && t.is_multiple_of(every) {
-                    println!("| {t} | {} | {rss:.0} |", sent.load(Ordering::Relaxed));
+                    crate::outln!("| {t} | {} | {rss:.0} |", sent.load(Ordering::Relaxed));
                 }
                 if Instant::now() >= deadline {
                     return max;
@@ -74,7 +74,7 @@ pub async fn run(server: &Server, client: &reqwest::Client, soak: &Soak<'_>) -> 
     )
     .await?;
     let max_sampled = sampler.await.unwrap_or(0.0);
-    println!(
+    crate::outln!(
         "\nsoak: {} uploads ({} errors), {:.1} uploads/s, p50 {:.0} ms, p99 {:.0} ms; RSS max sampled {max_sampled:.0} MB, peak (VmHWM) {:.0} MB",
         done.latencies.len(),
         done.errors,
@@ -83,8 +83,8 @@ pub async fn run(server: &Server, client: &reqwest::Client, soak: &Soak<'_>) -> 
         done.percentile_ms(0.99),
         server.peak_rss_mb().unwrap_or(0.0)
     );
-    println!("| idle s | server RSS MB |");
-    println!("|---|---|");
+    crate::outln!("| idle s | server RSS MB |");
+    crate::outln!("|---|---|");
     let start = Instant::now();
     for t in [0, 1, 2, 5, 10, 15, 30, 60] {
         if t > soak.idle_seconds {
@@ -92,7 +92,7 @@ pub async fn run(server: &Server, client: &reqwest::Client, soak: &Soak<'_>) -> 
         }
         let wait = Duration::from_secs(t).saturating_sub(start.elapsed());
         tokio::time::sleep(wait).await;
-        println!("| {t} | {:.0} |", server.rss_mb().unwrap_or(0.0));
+        crate::outln!("| {t} | {:.0} |", server.rss_mb().unwrap_or(0.0));
     }
     Ok(())
 }
