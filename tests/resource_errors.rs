@@ -15,6 +15,10 @@ use std::time::Duration;
 use inject::Tmpfs;
 use serve_support::*;
 
+/// Every body goes to a temp file: the spool directory is what these tests are about (a body
+/// kept in memory needs no disk until it is stored).
+const TO_DISK: &str = "[server]\nbody_memory_mib = 0\n";
+
 fn upload(server: &Server, file: &[u8]) -> Reply {
     let key = server.key.clone().expect("admin key");
     let body = multipart(&[], file);
@@ -30,7 +34,7 @@ fn upload(server: &Server, file: &[u8]) -> Reply {
 #[test]
 fn a_header_key_is_checked_before_the_body_is_spooled() {
     let dir = tempfile::tempdir().unwrap();
-    let server = start(dir.path(), "");
+    let server = start(dir.path(), TO_DISK);
     let key = server.key.clone().expect("admin key");
     let big = noise_jpeg(1600, 1200, 5);
     assert!(big.len() > 2_000_000, "{}", big.len());
@@ -81,7 +85,7 @@ fn a_full_or_read_only_spool_directory_is_answered_and_recovered_from() {
     let dir = tempfile::tempdir().unwrap();
     let tmp = dir.path().join("data/tmp");
     let disk = Tmpfs::mount(&tmp, "2m");
-    let server = start(dir.path(), "");
+    let server = start(dir.path(), TO_DISK);
     let small = noise_jpeg(120, 90, 1);
     let big = noise_jpeg(1700, 1300, 2);
     assert!(big.len() > 2_200_000, "{}", big.len());

@@ -16,10 +16,11 @@ use serve_support::*;
 /// (10 s) plus slack for a loaded CI machine.
 const MARGIN: Duration = Duration::from_secs(30);
 
+/// Bodies go to temp files (no memory budget), so the test sees each upload arrive.
 fn config(grace: u64, body_idle: u64) -> String {
     format!(
         "[server]\nshutdown_grace_seconds = {grace}\nbody_idle_timeout_seconds = {body_idle}\n\
-         [server.processing]\nworkers = 2\n"
+         body_memory_mib = 0\n[server.processing]\nworkers = 2\n"
     )
 }
 

@@ -1,6 +1,7 @@
 //! Uploads are processed on the core pipeline off the async runtime, `workers` at a time. A full
-//! pool makes new uploads wait (on disk, not in memory) for a bounded time, and past a bounded
-//! queue they are refused at once: memory never grows with the request rate.
+//! pool makes new uploads wait for a bounded time (their bodies in temp files, or in memory within
+//! the HTTP adapter's budget), and past a bounded queue they are refused at once: memory never
+//! grows with the request rate.
 //!
 //! Storing is a second step with its own `workers` slots: the files' writes and fsyncs wait on the
 //! disk, not the CPU, so a worker slot passes to the next upload as soon as the pixels are done.
@@ -8,6 +9,7 @@
 //! the pixel work instead of piling processed items up in memory.
 
 mod timing;
+mod upload_md5;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,7 +23,8 @@ use upstage_storage::{
 };
 
 use crate::LibraryError;
-pub use timing::Timings;
+pub use timing::{is_decode, Timings};
+pub use upload_md5::UploadMd5;
 
 /// What the library keeps of a processed, stored item.
 #[derive(Debug, Clone)]
@@ -96,7 +99,7 @@ impl Processor {
         tz: chrono_tz::Tz,
         filing: FilingDate,
         mut journal: Box<dyn KeyJournal + Send>,
-        upload_md5: Option<String>,
+        upload_md5: Option<UploadMd5>,
     ) -> Result<Processed, LibraryError> {
         let waiting_since = Instant::now();
         let queued = self
@@ -168,7 +171,7 @@ fn store(
     place: Place<'_>,
     ctx: ItemContext,
     filing: FilingDate,
-    upload_md5: Option<String>,
+    upload_md5: Option<UploadMd5>,
 ) -> Result<Processed, LibraryError> {
     let mut timings = Timings::default();
     timings.add_stages(&ctx.timings);
@@ -183,7 +186,8 @@ fn store(
         }
     })?;
     let (width, height) = ctx.main_size();
-    let (md5, source_md5) = item_md5s(&ctx, upload_md5);
+    // Long done by now: the hasher started when the body did, the pixels only after it ended.
+    let (md5, source_md5) = item_md5s(&ctx, upload_md5.and_then(UploadMd5::wait));
     Ok(Processed {
         format: ctx.main_format(),
         width,

@@ -12,6 +12,11 @@ use upstage_sdk::StageTiming;
 /// Pipeline timings that count as reading and decoding; every other stage counts as `encode`.
 const DECODE: [&str; 4] = ["probe", "decode", "exif", "frame"];
 
+/// Whether a pipeline stage's time counts as `decode` (else `encode`).
+pub fn is_decode(stage: &str) -> bool {
+    DECODE.contains(&stage)
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Timings {
     pub spool: Duration,
@@ -25,7 +30,7 @@ pub struct Timings {
 impl Timings {
     pub fn add_stages(&mut self, stages: &[StageTiming]) {
         for t in stages {
-            if DECODE.contains(&t.stage.as_str()) {
+            if is_decode(&t.stage) {
                 self.decode += t.elapsed;
             } else {
                 self.encode += t.elapsed;

@@ -200,6 +200,11 @@ fn goals(
         base.cpu_ms,
         base.item_ms
     );
+    let [decode, encode, rest] = base.item_split;
+    crate::outln!(
+        "one item alone, medians, ms: decode {decode:.1}, encode {encode:.1}, \
+         reading the file and storing {rest:.1}"
+    );
     crate::outln!("| goal | measured | target |");
     crate::outln!("|---|---|---|");
     crate::outln!(
