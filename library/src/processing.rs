@@ -9,7 +9,6 @@
 //! the pixel work instead of piling processed items up in memory.
 
 mod timing;
-mod upload_md5;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,7 +23,6 @@ use upstage_storage::{
 
 use crate::LibraryError;
 pub use timing::{is_decode, Timings};
-pub use upload_md5::UploadMd5;
 
 /// What the library keeps of a processed, stored item.
 #[derive(Debug, Clone)]
@@ -99,7 +97,7 @@ impl Processor {
         tz: chrono_tz::Tz,
         filing: FilingDate,
         mut journal: Box<dyn KeyJournal + Send>,
-        upload_md5: Option<UploadMd5>,
+        upload_md5: Option<String>,
     ) -> Result<Processed, LibraryError> {
         let waiting_since = Instant::now();
         let queued = self
@@ -171,7 +169,7 @@ fn store(
     place: Place<'_>,
     ctx: ItemContext,
     filing: FilingDate,
-    upload_md5: Option<UploadMd5>,
+    upload_md5: Option<String>,
 ) -> Result<Processed, LibraryError> {
     let mut timings = Timings::default();
     timings.add_stages(&ctx.timings);
@@ -186,8 +184,7 @@ fn store(
         }
     })?;
     let (width, height) = ctx.main_size();
-    // Long done by now: the hasher started when the body did, the pixels only after it ended.
-    let (md5, source_md5) = item_md5s(&ctx, upload_md5.and_then(UploadMd5::wait));
+    let (md5, source_md5) = item_md5s(&ctx, upload_md5);
     Ok(Processed {
         format: ctx.main_format(),
         width,

@@ -9,7 +9,7 @@ use crate::auth::{random_hex, Caller};
 use crate::db::ImageRow;
 use crate::journal::DbJournal;
 use crate::options::Options;
-use crate::processing::{Processed, Timings, UploadMd5};
+use crate::processing::{Processed, Timings};
 use crate::record::new_row;
 use crate::{Library, LibraryError};
 
@@ -54,7 +54,7 @@ fn taken_utc(d: &upstage_sdk::DateTaken, tz: chrono_tz::Tz) -> Option<NaiveDateT
 }
 
 /// `fallback` (UTC) is used instead of the upload time when `use_file_date` finds no date;
-/// `upload_md5` is the input's md5 when it was taken (or is being taken) while receiving it.
+/// `upload_md5` is the input's md5 when it was taken while receiving it.
 pub async fn record_upload(
     state: &Library,
     input: Input,
@@ -62,7 +62,7 @@ pub async fn record_upload(
     caller: &Caller,
     ip: &str,
     fallback: Option<NaiveDateTime>,
-    upload_md5: Option<UploadMd5>,
+    upload_md5: Option<String>,
 ) -> Result<Recorded, LibraryError> {
     let now = Utc::now().naive_utc();
     let client_name = input.client_name.clone();

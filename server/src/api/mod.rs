@@ -9,7 +9,6 @@ pub(crate) mod cors;
 mod disposition;
 mod error;
 mod format;
-mod hashing;
 mod key_check;
 mod options;
 pub(crate) mod params;

@@ -18,14 +18,13 @@ use super::error::ApiError;
 use super::spool::{drain, drain_allowance, drain_fields, spool, SpoolFailure};
 use super::spooled::Spooled;
 use crate::state::AppState;
-use upstage_library::processing::UploadMd5;
 
 /// The `source` multipart file.
 #[derive(Debug)]
 pub struct UploadedFile {
     pub body: Spooled,
     pub client_name: String,
-    pub md5: UploadMd5,
+    pub md5: String,
 }
 
 /// The body went over the size limits.

@@ -6,9 +6,8 @@ use axum::body::Body;
 use axum::extract::multipart::Field;
 use axum::extract::Multipart;
 use futures_util::StreamExt;
-use upstage_library::processing::UploadMd5;
+use md5::{Digest, Md5};
 
-use super::hashing::Hashing;
 use super::spooled::{Spooled, Spooler};
 use crate::state::AppState;
 
@@ -37,29 +36,29 @@ pub(super) enum SpoolFailure {
     Disk(std::io::Error),
 }
 
-/// Receives the `source` part (in memory or in a temp file, see [`Spooler`]) while another
-/// thread takes its md5 ([`Hashing`]); `None` when it went over `max_bytes` (whatever was kept
-/// is dropped). `expected` is the request's announced length.
+/// Receives the `source` part (in memory or in a temp file, see [`Spooler`]) and its md5 in
+/// the same pass; `None` when it went over `max_bytes` (whatever was kept is dropped).
+/// `expected` is the request's announced length.
 pub(super) async fn spool(
     field: &mut Field<'_>,
     state: &AppState,
     max_bytes: u64,
     expected: Option<u64>,
-) -> Result<Option<(Spooled, UploadMd5)>, SpoolFailure> {
+) -> Result<Option<(Spooled, String)>, SpoolFailure> {
     let mut spooler =
         Spooler::new(&state.body_memory, &state.temp_dir, expected).map_err(SpoolFailure::Disk)?;
-    let (hashing, md5) = Hashing::start();
+    let mut hasher = Md5::new();
     let mut bytes = 0u64;
     while let Some(chunk) = field.chunk().await.map_err(SpoolFailure::Body)? {
         bytes += chunk.len() as u64;
         if bytes > max_bytes {
             return Ok(None);
         }
+        hasher.update(&chunk);
         spooler.push(&chunk).map_err(SpoolFailure::Disk)?;
-        hashing.feed(chunk).await;
     }
     let spooled = spooler.finish().map_err(SpoolFailure::Disk)?;
-    Ok(Some((spooled, md5)))
+    Ok(Some((spooled, hex::encode(hasher.finalize()))))
 }
 
 /// Reads and discards every remaining part, within the allowance.

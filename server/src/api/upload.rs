@@ -13,7 +13,6 @@ use upstage_core::Input;
 use upstage_library::auth::{random_hex, Caller};
 use upstage_library::db::fmt_date;
 use upstage_library::options::resolve;
-use upstage_library::processing::UploadMd5;
 use upstage_library::store::{record_upload, Recorded};
 
 use super::base64::{decode as decode_base64, looks_like_url, Decoded};
@@ -221,7 +220,7 @@ async fn upload(
                 .map_err(|e| ApiError::bad(format!("Curl error {e}"), 0))?;
             // Owned from here on: removed when the request ends, whatever happens.
             temp_file = tempfile::TempPath::try_from_path(&fetched.path).ok();
-            let md5 = UploadMd5::Known(fetched.md5.clone());
+            let md5 = fetched.md5.clone();
             let name = if fetched.file_name.is_empty() {
                 random_hex(6)
             } else {
@@ -243,8 +242,7 @@ async fn upload(
                     let ext = upstage_core::sniff(&bytes)
                         .map(|f| format!(".{}", f.extension()))
                         .unwrap_or_default();
-                    let md5 =
-                        UploadMd5::Known(hex::encode(<md5::Md5 as md5::Digest>::digest(&bytes)));
+                    let md5 = hex::encode(<md5::Md5 as md5::Digest>::digest(&bytes));
                     (
                         Input::from_bytes(format!("{}{ext}", random_hex(6)), bytes),
                         md5,
@@ -255,24 +253,15 @@ async fn upload(
         (None, None) => return Err(ApiError::bad("Empty upload source", 130)),
     };
     let now = Utc::now().naive_utc();
-    // Only the duplicate check waits for the md5 before processing; otherwise it is taken while
-    // the pipeline works.
-    let raw_md5 = if state.cfg.duplicate_check && !caller.is_admin() {
-        let md5 = raw_md5
-            .get()
-            .await
-            .ok_or_else(|| ApiError::internal("the upload's md5 was not taken"))?;
-        if state
+    if state.cfg.duplicate_check
+        && !caller.is_admin()
+        && state
             .db
-            .is_duplicate(&md5, ip, &fmt_date(now - Duration::days(1)))
+            .is_duplicate(&raw_md5, ip, &fmt_date(now - Duration::days(1)))
             .await?
-        {
-            return Err(ApiError::bad("Duplicated upload", 101));
-        }
-        UploadMd5::Known(md5)
-    } else {
-        raw_md5
-    };
+    {
+        return Err(ApiError::bad("Duplicated upload", 101));
+    }
     flood_check(state, &caller, ip, now).await?;
     let from_library = |e| ApiError::from_library(e, state.limits().max_bytes);
     let opts = resolve(&options::requested(p), &caller, state, now)
