@@ -82,8 +82,8 @@ async fn an_unwritable_wal_refuses_uploads_and_recovers_with_fresh_ids() {
     assert_consistent(&data, &server, &all, "after a restart").await;
 }
 
-/// A full disk under the whole library (the upload cannot even be received), and under
-/// `images/` only (received and processed, refused when its files are written).
+/// A full disk under the whole library (the body waits in memory; the upload is refused when its
+/// file claims are committed) and under `images/` only (refused when its files are written).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_full_disk_refuses_uploads_and_recovers_with_fresh_ids() {
     let cases = [

@@ -81,6 +81,22 @@ fn each_library_error_reads_as_the_api_answers_it() {
             "Storage unavailable: the file was not saved, try again shortly",
         ),
         (
+            LibraryError::NotRecorded(
+                "storage journal: recording file claims: database: error returned from \
+                 database: (code: 13) database or disk is full"
+                    .into(),
+            ),
+            507,
+            507,
+            "Insufficient storage: the server's disk is full, the file was not saved",
+        ),
+        (
+            LibraryError::NotRecorded(format!("recording file claims: {disk_full}")),
+            507,
+            507,
+            "Insufficient storage: the server's disk is full, the file was not saved",
+        ),
+        (
             LibraryError::NotRecorded("database is locked".into()),
             503,
             503,

@@ -98,6 +98,12 @@ pub(super) fn says_disk_full(message: &str) -> bool {
     })
 }
 
+/// Whether a database failure that reached us as text (a file claim, through the storage
+/// journal) was a full disk: SQLite's own message for `SQLITE_FULL`, or the system's.
+pub(super) fn says_database_full(message: &str) -> bool {
+    message.contains("database or disk is full") || says_disk_full(message)
+}
+
 enum DbTrouble {
     Full,
     Busy,
