@@ -22,6 +22,7 @@ use upstage_storage::{
 };
 
 use crate::LibraryError;
+use timing::TimedJournal;
 pub use timing::{is_decode, Timings};
 
 /// What the library keeps of a processed, stored item.
@@ -176,7 +177,13 @@ fn store(
     let filed_gmt = filing(&ctx);
     let local_day = chrono::TimeZone::from_utc_datetime(&place.tz, &filed_gmt).date_naive();
     let opts = StoreOptions::new(place.mode, local_day);
-    let stored = store_item_journaled(place.storage, &ctx, &opts, place.journal).map_err(|e| {
+    let mut journal = TimedJournal {
+        inner: place.journal,
+        spent: Duration::ZERO,
+    };
+    let stored = store_item_journaled(place.storage, &ctx, &opts, &mut journal);
+    timings.claim = journal.spent;
+    let stored = stored.map_err(|e| {
         match e.kind {
             // The database refused the claims: nothing was written.
             StorageErrorKind::Journal => LibraryError::NotRecorded(e.to_string()),

@@ -279,9 +279,14 @@ async fn upload_answers_say_where_the_time_went() {
         })
         .collect();
     let names: Vec<&str> = entries.iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, ["spool", "queue", "decode", "encode", "store", "db"]);
+    assert_eq!(
+        names,
+        ["spool", "queue", "decode", "encode", "store", "claim", "db"]
+    );
     let ms = |name: &str| entries.iter().find(|(n, _)| *n == name).unwrap().1;
     // A 1200 px JPEG is read, decoded, and gets a medium and a thumb encoded.
     assert!(ms("decode") > 0.0 && ms("encode") > 0.0, "{header}");
+    // The claims are committed inside the store step.
+    assert!(ms("claim") <= ms("store"), "{header}");
     assert!(entries.iter().all(|(_, d)| *d >= 0.0), "{header}");
 }

@@ -1,13 +1,15 @@
 //! Where an upload's time went, answered as `Server-Timing`: receiving the body (`spool`),
 //! waiting for a worker (`queue`), reading and decoding (`decode`: read, probe, EXIF, decode,
-//! video frame), the stages that resize and encode (`encode`), writing the files (`store`) and
-//! recording the row (`db`). The pipeline's own per-stage timings are summed into the two middle
-//! groups, so a third-party stage lands in `encode`.
+//! video frame), the stages that resize and encode (`encode`), writing the files (`store`, of
+//! which `claim` is committing their claims) and recording the row (`db`). The pipeline's own
+//! per-stage timings are summed into the two middle groups, so a third-party stage lands in
+//! `encode`.
 
 use std::fmt::Write;
 use std::time::Duration;
 
 use upstage_sdk::StageTiming;
+use upstage_storage::{KeyJournal, StorageError};
 
 /// Pipeline timings that count as reading and decoding; every other stage counts as `encode`.
 const DECODE: [&str; 4] = ["probe", "decode", "exif", "frame"];
@@ -24,6 +26,8 @@ pub struct Timings {
     pub decode: Duration,
     pub encode: Duration,
     pub store: Duration,
+    /// The part of `store` spent claiming the files' keys in the database.
+    pub claim: Duration,
     pub db: Duration,
 }
 
@@ -46,6 +50,7 @@ impl Timings {
             ("decode", self.decode),
             ("encode", self.encode),
             ("store", self.store),
+            ("claim", self.claim),
             ("db", self.db),
         ];
         let mut out = String::new();
@@ -54,6 +59,31 @@ impl Timings {
             let _ = write!(out, "{sep}{name};dur={:.1}", d.as_secs_f64() * 1000.0);
         }
         out
+    }
+}
+
+/// A journal that adds up the time its claims and releases take.
+pub(super) struct TimedJournal<'a> {
+    pub inner: &'a mut dyn KeyJournal,
+    pub spent: Duration,
+}
+
+impl TimedJournal<'_> {
+    fn timed<T>(&mut self, f: impl FnOnce(&mut dyn KeyJournal) -> T) -> T {
+        let start = std::time::Instant::now();
+        let out = f(&mut *self.inner);
+        self.spent += start.elapsed();
+        out
+    }
+}
+
+impl KeyJournal for TimedJournal<'_> {
+    fn claim(&mut self, keys: &[String]) -> Result<bool, StorageError> {
+        self.timed(|j| j.claim(keys))
+    }
+
+    fn release(&mut self, keys: &[String]) -> Result<(), StorageError> {
+        self.timed(|j| j.release(keys))
     }
 }
 
@@ -83,7 +113,8 @@ mod tests {
         assert_eq!((t.decode, t.encode), (ms(13), ms(15)));
         assert_eq!(
             t.header(),
-            "spool;dur=1.2, queue;dur=0.0, decode;dur=13.0, encode;dur=15.0, store;dur=0.0, db;dur=0.0"
+            "spool;dur=1.2, queue;dur=0.0, decode;dur=13.0, encode;dur=15.0, store;dur=0.0, \
+             claim;dur=0.0, db;dur=0.0"
         );
     }
 }
