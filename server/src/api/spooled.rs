@@ -57,7 +57,9 @@ pub enum Spooled {
 
 /// A share of the [`MemoryBudget`]; given back when dropped.
 #[derive(Debug)]
-pub struct MemoryHold(#[allow(dead_code)] OwnedSemaphorePermit);
+pub struct MemoryHold {
+    _permit: OwnedSemaphorePermit,
+}
 
 /// Receives one part chunk by chunk.
 pub struct Spooler<'a> {
@@ -108,7 +110,7 @@ impl<'a> Spooler<'a> {
 
     pub fn finish(self) -> std::io::Result<Spooled> {
         match self.into {
-            Target::Memory(bytes, held) => Ok(Spooled::Memory(bytes, MemoryHold(held))),
+            Target::Memory(bytes, held) => Ok(Spooled::Memory(bytes, MemoryHold { _permit: held })),
             Target::Disk(mut file, path) => {
                 file.flush()?;
                 Ok(Spooled::Disk(path))
