@@ -18,9 +18,13 @@ const MARGIN: Duration = Duration::from_secs(30);
 
 /// Bodies go to temp files (no memory budget), so the test sees each upload arrive.
 fn config(grace: u64, body_idle: u64) -> String {
+    config_with_memory(grace, body_idle, 0)
+}
+
+fn config_with_memory(grace: u64, body_idle: u64, body_memory_mib: u64) -> String {
     format!(
         "[server]\nshutdown_grace_seconds = {grace}\nbody_idle_timeout_seconds = {body_idle}\n\
-         body_memory_mib = 0\n[server.processing]\nworkers = 2\n"
+         body_memory_mib = {body_memory_mib}\n[server.processing]\nworkers = 2\n"
     )
 }
 
@@ -147,8 +151,15 @@ fn a_signal_lets_uploads_in_flight_finish_within_the_grace_period() {
 
 #[test]
 fn grace_period_bounds_a_never_ending_upload() {
+    // The trickling body waits in a temp file (no budget), then in memory (the default).
+    for memory in [0, 64] {
+        never_ending_upload_is_cut(memory);
+    }
+}
+
+fn never_ending_upload_is_cut(body_memory_mib: u64) {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = start(dir.path(), &config(2, 600));
+    let mut server = start(dir.path(), &config_with_memory(2, 600, body_memory_mib));
     let key = server.key.clone().expect("admin key");
     let addr = server.addr;
     // A body that trickles in for ever, one byte every 50 ms.
