@@ -43,14 +43,13 @@ pub fn timing_medians(headers: &[String]) -> Vec<(String, f64)> {
             }
         }
     }
-    by_name
-        .into_iter()
-        .map(|(n, mut v)| {
-            v.sort_by(f64::total_cmp);
-            let median = v.get(v.len() / 2).copied().unwrap_or(0.0);
-            (n, median)
-        })
-        .collect()
+    by_name.into_iter().map(|(n, v)| (n, median(v))).collect()
+}
+
+/// The middle value (the upper one of an even count); 0 for none.
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -9,6 +9,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use upstage_library::processing::is_decode;
 
+use super::level::median;
+
 pub struct Baseline {
     pub images_per_second: f64,
     /// Median time of one item (pipeline and store) with one worker, ms.
@@ -41,11 +43,6 @@ pub fn measure(
         item_split: [column(1), column(2), column(3)],
         cpu_ms,
     })
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
 /// One `--json` line's item: elapsed, decode, encode and the rest, ms.
