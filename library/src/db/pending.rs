@@ -14,7 +14,9 @@ impl Db {
             let mut tx = w.begin().await?;
             let now = now_gmt();
             for key in keys {
-                // A retired name (its image was deleted) counts as taken, like a claimed key.
+                // A name in use by a live image, or retired (its image was deleted), counts as
+                // taken, like a claimed key. Asking the backend would only find out after the
+                // whole file was written and synced, when the no-clobber rename fails.
                 let (folder, name) = KeyParts::parse(key)
                     .map(|p| (p.folder, p.stem.unwrap_or(p.base)))
                     .unwrap_or_default();
@@ -22,6 +24,7 @@ impl Db {
                     "INSERT INTO pending_uploads (storage_key, upload, created_gmt) \
                      SELECT $1, $2, $3 WHERE NOT EXISTS \
                      (SELECT 1 FROM retired_names WHERE folder = $4 AND name = $5) \
+                     AND NOT EXISTS (SELECT 1 FROM images WHERE folder = $4 AND name = $5) \
                      ON CONFLICT (storage_key) DO NOTHING",
                 )
                 .bind(key)
