@@ -8,7 +8,7 @@ use anyhow::Result;
 pub struct Level {
     /// Latencies of the successful uploads, sorted.
     pub latencies: Vec<Duration>,
-    /// The `Server-Timing` header of each successful upload.
+    /// The `Server-Timing` header of each successful upload, in the order of `latencies`.
     pub timings: Vec<String>,
     pub errors: usize,
     pub seconds: f64,
@@ -21,6 +21,13 @@ impl Level {
 
     pub fn percentile_ms(&self, p: f64) -> f64 {
         percentile(&self.latencies, p).as_secs_f64() * 1e3
+    }
+
+    /// The `Server-Timing` headers of the slowest `share` of the uploads (at least one): where
+    /// the tail's time went.
+    pub fn slowest_timings(&self, share: f64) -> &[String] {
+        let n = ((self.timings.len() as f64 * share).ceil() as usize).max(1);
+        &self.timings[self.timings.len().saturating_sub(n)..]
     }
 }
 
@@ -83,8 +90,7 @@ pub async fn run(
             key.to_owned(),
         );
         tasks.push(tokio::spawn(async move {
-            let mut lat = Vec::new();
-            let mut timings = Vec::new();
+            let mut done = Vec::new();
             let mut errors = 0usize;
             while let Some(body) = src() {
                 let part = reqwest::multipart::Part::bytes(body)
@@ -99,28 +105,30 @@ pub async fn run(
                     .await;
                 match r {
                     Ok(resp) if resp.status().is_success() => {
-                        if let Some(h) = resp.headers().get("server-timing") {
-                            timings.push(String::from_utf8_lossy(h.as_bytes()).into_owned());
-                        }
+                        let timing = resp
+                            .headers()
+                            .get("server-timing")
+                            .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned())
+                            .unwrap_or_default();
                         resp.bytes().await?;
-                        lat.push(t.elapsed());
+                        done.push((t.elapsed(), timing));
                     }
                     _ => errors += 1,
                 }
             }
-            anyhow::Ok((lat, timings, errors))
+            anyhow::Ok((done, errors))
         }));
     }
-    let (mut latencies, mut timings) = (Vec::new(), Vec::new());
+    let mut done = Vec::new();
     let mut errors = 0;
     for t in tasks {
-        let (l, st, e) = t.await??;
-        latencies.extend(l);
-        timings.extend(st);
+        let (d, e) = t.await??;
+        done.extend(d);
         errors += e;
     }
     let seconds = start.elapsed().as_secs_f64();
-    latencies.sort();
+    done.sort_by_key(|(latency, _)| *latency);
+    let (latencies, timings) = done.into_iter().unzip();
     Ok(Level {
         latencies,
         timings,
@@ -131,7 +139,32 @@ pub async fn run(
 
 #[cfg(test)]
 mod tests {
-    use super::timing_medians;
+    use std::time::Duration;
+
+    use super::{timing_medians, Level};
+
+    #[test]
+    fn the_tail_is_the_slowest_share_and_never_empty() {
+        let level = |n: usize| Level {
+            latencies: (0..n as u64).map(Duration::from_millis).collect(),
+            timings: (0..n).map(|i| format!("store;dur={i}")).collect(),
+            errors: 0,
+            seconds: 1.0,
+        };
+        let cases: [(usize, f64, &[&str]); 4] = [
+            (
+                300,
+                0.01,
+                &["store;dur=297", "store;dur=298", "store;dur=299"],
+            ),
+            (50, 0.01, &["store;dur=49"]),
+            (4, 0.5, &["store;dur=2", "store;dur=3"]),
+            (0, 0.01, &[]),
+        ];
+        for (n, share, want) in cases {
+            assert_eq!(level(n).slowest_timings(share), want, "{n} × {share}");
+        }
+    }
 
     #[test]
     fn medians_per_metric_in_header_order() {
