@@ -23,7 +23,7 @@ pub enum LibraryError {
     /// The files could not be claimed or the row could not be recorded: nothing of the item
     /// stays visible.
     #[error("not recorded: {0}")]
-    NotRecorded(String),
+    NotRecorded(DbError),
     /// A lookup while reading the options failed.
     #[error(transparent)]
     Db(#[from] DbError),

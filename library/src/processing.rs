@@ -17,10 +17,9 @@ use md5::{Digest, Md5};
 use tokio::sync::Semaphore;
 use upstage_core::{Input, Pipeline};
 use upstage_sdk::{DateTaken, Format, ItemContext, OutputKind};
-use upstage_storage::{
-    store_item_journaled, KeyJournal, Storage, StorageErrorKind, StoreOptions, StoredItem,
-};
+use upstage_storage::{store_item_journaled, Storage, StorageErrorKind, StoreOptions, StoredItem};
 
+use crate::journal::DbJournal;
 use crate::LibraryError;
 use timing::TimedJournal;
 pub use timing::{is_decode, Timings};
@@ -97,7 +96,7 @@ impl Processor {
         mode: upstage_storage::StorageMode,
         tz: chrono_tz::Tz,
         filing: FilingDate,
-        mut journal: Box<dyn KeyJournal + Send>,
+        mut journal: DbJournal,
         upload_md5: Option<String>,
     ) -> Result<Processed, LibraryError> {
         let waiting_since = Instant::now();
@@ -134,7 +133,7 @@ impl Processor {
             let _slot = slot;
             let place = Place {
                 storage: storage.as_ref(),
-                journal: journal.as_mut(),
+                journal: &mut journal,
                 mode,
                 tz,
             };
@@ -160,7 +159,7 @@ fn md5_hex(bytes: &[u8]) -> String {
 /// Where and how a processed item is stored.
 struct Place<'a> {
     storage: &'a dyn Storage,
-    journal: &'a mut dyn KeyJournal,
+    journal: &'a mut DbJournal,
     mode: upstage_storage::StorageMode,
     tz: chrono_tz::Tz,
 }
@@ -177,18 +176,16 @@ fn store(
     let filed_gmt = filing(&ctx);
     let local_day = chrono::TimeZone::from_utc_datetime(&place.tz, &filed_gmt).date_naive();
     let opts = StoreOptions::new(place.mode, local_day);
-    let mut journal = TimedJournal {
-        inner: place.journal,
+    let mut timed = TimedJournal {
+        inner: &mut *place.journal,
         spent: Duration::ZERO,
     };
-    let stored = store_item_journaled(place.storage, &ctx, &opts, &mut journal);
-    timings.claim = journal.spent;
-    let stored = stored.map_err(|e| {
-        match e.kind {
-            // The database refused the claims: nothing was written.
-            StorageErrorKind::Journal => LibraryError::NotRecorded(e.to_string()),
-            _ => LibraryError::Storage(e),
-        }
+    let stored = store_item_journaled(place.storage, &ctx, &opts, &mut timed);
+    timings.claim = timed.spent;
+    let stored = stored.map_err(|e| match (e.kind, place.journal.take_failure()) {
+        // The database refused the claims: nothing was written.
+        (StorageErrorKind::Journal, Some(db)) => LibraryError::NotRecorded(db),
+        _ => LibraryError::Storage(e),
     })?;
     let (width, height) = ctx.main_size();
     let (md5, source_md5) = item_md5s(&ctx, upload_md5);

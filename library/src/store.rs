@@ -78,7 +78,7 @@ pub async fn record_upload(
     });
     // Files are claimed under this token before they are written (see `crate::reconcile`).
     let upload = random_hex(16);
-    let journal = Box::new(DbJournal::new(state.db.clone(), upload.clone()));
+    let journal = DbJournal::new(state.db.clone(), upload.clone());
     let processed = state
         .processor
         .process(input, state.storage_mode, tz, filing, journal, upload_md5)
@@ -100,7 +100,7 @@ pub async fn record_upload(
         Ok(id) => id,
         Err(e) => {
             abandon(state, &processed, &upload, claimed).await;
-            return Err(LibraryError::NotRecorded(e.to_string()));
+            return Err(LibraryError::NotRecorded(e));
         }
     };
     let timings = Timings {

@@ -6,7 +6,6 @@ use upstage_library::text::format_bytes;
 use upstage_library::LibraryError;
 use upstage_sdk::ErrorCode;
 
-use super::resource::says_database_full;
 use super::ApiError;
 
 impl ApiError {
@@ -21,12 +20,11 @@ impl ApiError {
                 &ItemError::new(ErrorCode::Storage, s.to_string()),
                 &format_bytes(max_bytes),
             ),
-            // A full disk is 507 wherever it struck, the claims' commit included.
-            LibraryError::NotRecorded(cause) if says_database_full(&cause) => {
-                tracing::error!("recording an upload failed: {cause}");
-                ApiError::insufficient_storage()
+            // A full disk is 507 wherever it struck, the claims' commit included; any other
+            // failure to record is the database's, and worth a retry.
+            LibraryError::NotRecorded(db) => {
+                ApiError::from_db(db).unwrap_or_else(ApiError::not_saved)
             }
-            LibraryError::NotRecorded(cause) => ApiError::not_saved(cause),
             LibraryError::Db(db) => ApiError::from(db),
             LibraryError::Internal(cause) => ApiError::internal(cause),
         }

@@ -81,28 +81,6 @@ fn each_library_error_reads_as_the_api_answers_it() {
             "Storage unavailable: the file was not saved, try again shortly",
         ),
         (
-            LibraryError::NotRecorded(
-                "storage journal: recording file claims: database: error returned from \
-                 database: (code: 13) database or disk is full"
-                    .into(),
-            ),
-            507,
-            507,
-            "Insufficient storage: the server's disk is full, the file was not saved",
-        ),
-        (
-            LibraryError::NotRecorded(format!("recording file claims: {disk_full}")),
-            507,
-            507,
-            "Insufficient storage: the server's disk is full, the file was not saved",
-        ),
-        (
-            LibraryError::NotRecorded("database is locked".into()),
-            503,
-            503,
-            "Database unavailable: the upload was not saved, try again shortly",
-        ),
-        (
             LibraryError::Db(DbError::Sqlx(sqlx::Error::PoolTimedOut)),
             503,
             503,
@@ -130,5 +108,55 @@ fn each_library_error_reads_as_the_api_answers_it() {
             "{name}"
         );
         assert!(!a.force_json, "{name}");
+    }
+}
+
+/// A real `SQLITE_FULL`: a database capped at its current size refuses a page more.
+async fn full_database() -> sqlx::Error {
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect("sqlite::memory:")
+        .await
+        .unwrap();
+    for sql in ["CREATE TABLE t (x BLOB)", "PRAGMA max_page_count = 2"] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    sqlx::query("INSERT INTO t VALUES (zeroblob(100000))")
+        .execute(&pool)
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn an_unrecorded_upload_reads_by_the_database_error_code() {
+    let full = full_database().await;
+    assert!(full.to_string().contains("full"), "{full}");
+    let cases: Vec<(DbError, u16, &str)> = vec![
+        (
+            DbError::Sqlx(full),
+            507,
+            "Insufficient storage: the server's disk is full, the file was not saved",
+        ),
+        (
+            DbError::Sqlx(sqlx::Error::PoolTimedOut),
+            503,
+            "Database unavailable: the upload was not saved, try again shortly",
+        ),
+        // No code to go by: still the database's failure, worth a retry.
+        (
+            DbError::Sqlx(sqlx::Error::Protocol("lost".into())),
+            503,
+            "Database unavailable: the upload was not saved, try again shortly",
+        ),
+    ];
+    for (db, status, message) in cases {
+        let what = db.to_string();
+        let a = ApiError::from_library(LibraryError::NotRecorded(db), MAX);
+        assert_eq!(
+            (a.status.as_u16(), a.code),
+            (status, i64::from(status)),
+            "{what}"
+        );
+        assert_eq!(a.message, message, "{what}");
     }
 }

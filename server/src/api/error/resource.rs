@@ -98,12 +98,6 @@ pub(super) fn says_disk_full(message: &str) -> bool {
     })
 }
 
-/// Whether a database failure that reached us as text (a file claim, through the storage
-/// journal) was a full disk: SQLite's own message for `SQLITE_FULL`, or the system's.
-pub(super) fn says_database_full(message: &str) -> bool {
-    message.contains("database or disk is full") || says_disk_full(message)
-}
-
 enum DbTrouble {
     Full,
     Busy,
@@ -144,15 +138,22 @@ fn classify(e: &sqlx::Error) -> Option<DbTrouble> {
 
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
+        ApiError::from_db(e).unwrap_or_else(ApiError::internal)
+    }
+}
+
+impl ApiError {
+    /// A database failure the machine explains (full, busy, unavailable), or the error back.
+    pub(super) fn from_db(e: DbError) -> Result<Self, DbError> {
         let trouble = match &e {
             DbError::Sqlx(s) => classify(s),
             _ => None,
         };
         match trouble {
-            None => ApiError::internal(e),
+            None => Err(e),
             Some(t) => {
                 tracing::error!("database: {e}");
-                match t {
+                Ok(match t {
                     DbTrouble::Full => ApiError::insufficient_storage(),
                     DbTrouble::Busy => unavailable(
                         StatusCode::SERVICE_UNAVAILABLE,
@@ -162,7 +163,7 @@ impl From<DbError> for ApiError {
                         StatusCode::SERVICE_UNAVAILABLE,
                         "Database unavailable: the upload was not saved, try again shortly",
                     ),
-                }
+                })
             }
         }
     }
