@@ -126,7 +126,8 @@ async fn levels(
     // Bodies are made up front so the client's JPEG encoding is not measured: numbered copies
     // of a few photos (distinct bytes and md5, the same work per upload) rather than one
     // encoding per request, which kept the client busy for ~0.1 s per body before any level.
-    let photos = (1..=BASE_PHOTOS)
+    let distinct = BASE_PHOTOS.min(u32::try_from(args.requests).unwrap_or(u32::MAX));
+    let photos = (1..=distinct.max(1))
         .map(bodies::jpeg_2mb)
         .collect::<Result<Vec<_>>>()?;
     crate::outln!(
