@@ -1,6 +1,7 @@
 //! The server's memory policy as the kernel sees it: transparent huge pages are off for the
 //! `upstage serve` process (src/main.rs says why), read from `/proc/PID/status`, and uploads are
 //! served as before.
+#![cfg(target_os = "linux")]
 
 mod serve_support;
 
@@ -22,6 +23,9 @@ fn huge_pages_flag(pid: u32) -> String {
 
 #[test]
 fn the_server_runs_without_transparent_huge_pages() {
+    // The flag is inherited: turned on here first, a 0 in the server is the server's own doing.
+    rustix::thread::disable_transparent_huge_pages(false).unwrap();
+    assert_eq!(huge_pages_flag(std::process::id()), "1");
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path(), "");
     assert_eq!(huge_pages_flag(server.pid()), "0");

@@ -57,8 +57,8 @@ async fn plant(s: &TestServer) -> Vec<String> {
             .unwrap());
     }
     // And one on the committed upload's key, whose create-only write had failed before the
-    // crash. Claims now refuse a live image's name, but a library written by an older server
-    // can hold one, so it goes into the table directly.
+    // crash. `claim_keys` refuses a live image's name, but such a claim can still exist (left by
+    // an older server, or a claim racing the row's commit on PostgreSQL), so it goes in directly.
     assert!(!db
         .claim_keys("dead2", std::slice::from_ref(&main))
         .await

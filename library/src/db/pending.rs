@@ -7,7 +7,8 @@ use sqlx::AnyConnection;
 use super::{now_gmt, Db, DbError, DbKind};
 
 impl Db {
-    /// Claim all of `keys` for `upload`, or none: `Ok(false)` when another upload holds one.
+    /// Claim all of `keys` for `upload`, or none: `Ok(false)` when one is taken (claimed by
+    /// another upload, or its name used by a live or a deleted image).
     pub async fn claim_keys(&self, upload: &str, keys: &[String]) -> Result<bool, DbError> {
         let mut w = self.writer().await?;
         let r: Result<bool, DbError> = async {

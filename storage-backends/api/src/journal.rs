@@ -5,8 +5,9 @@
 use crate::StorageError;
 
 pub trait KeyJournal {
-    /// Record `keys` as about to be written. `Ok(false)` means another writer has claimed one of
-    /// them: the caller tries another name, as for a taken key.
+    /// Record `keys` as about to be written. `Ok(false)` means the journal knows one of them as
+    /// taken (another writer's claim, or a name it has recorded): the caller tries another name,
+    /// as for a key the backend refuses.
     fn claim(&mut self, keys: &[String]) -> Result<bool, StorageError>;
     /// Forget the claim on `keys` after the attempt's files were removed again.
     fn release(&mut self, keys: &[String]) -> Result<(), StorageError>;

@@ -111,13 +111,19 @@ fn each_library_error_reads_as_the_api_answers_it() {
     }
 }
 
-/// A real `SQLITE_FULL`: a database capped at its current size refuses a page more.
-async fn full_database() -> sqlx::Error {
-    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+async fn any_pool(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
-        .connect("sqlite::memory:")
+        .connect(url)
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// A real `SQLITE_FULL` through the driver the server uses: a database capped at its current
+/// size refuses a page more.
+async fn full_database() -> sqlx::Error {
+    let pool = any_pool("sqlite::memory:").await;
     for sql in ["CREATE TABLE t (x BLOB)", "PRAGMA max_page_count = 2"] {
         sqlx::query(sql).execute(&pool).await.unwrap();
     }
@@ -127,15 +133,48 @@ async fn full_database() -> sqlx::Error {
         .unwrap_err()
 }
 
+/// A real `SQLITE_BUSY`: another connection holds the write lock and nobody waits.
+async fn busy_database(dir: &std::path::Path) -> sqlx::Error {
+    let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+    let holder = any_pool(&url).await;
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&holder)
+        .await
+        .unwrap();
+    let mut held = holder.acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *held)
+        .await
+        .unwrap();
+    let other = any_pool(&url).await;
+    let mut c = other.acquire().await.unwrap();
+    sqlx::query("PRAGMA busy_timeout = 0")
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO t VALUES (1)")
+        .execute(&mut *c)
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn an_unrecorded_upload_reads_by_the_database_error_code() {
+    let dir = tempfile::tempdir().unwrap();
     let full = full_database().await;
     assert!(full.to_string().contains("full"), "{full}");
+    let busy = busy_database(dir.path()).await;
+    assert!(busy.to_string().contains("locked"), "{busy}");
     let cases: Vec<(DbError, u16, &str)> = vec![
         (
             DbError::Sqlx(full),
             507,
             "Insufficient storage: the server's disk is full, the file was not saved",
+        ),
+        (
+            DbError::Sqlx(busy),
+            503,
+            "Database busy: the upload was not saved, try again shortly",
         ),
         (
             DbError::Sqlx(sqlx::Error::PoolTimedOut),
@@ -145,6 +184,16 @@ async fn an_unrecorded_upload_reads_by_the_database_error_code() {
         // No code to go by: still the database's failure, worth a retry.
         (
             DbError::Sqlx(sqlx::Error::Protocol("lost".into())),
+            503,
+            "Database unavailable: the upload was not saved, try again shortly",
+        ),
+        // Another instance's reconciler took the claims before the row was recorded.
+        (
+            DbError::ClaimsLost(upstage_library::db::ClaimsLost {
+                upload: "u".into(),
+                claimed: 3,
+                held: 0,
+            }),
             503,
             "Database unavailable: the upload was not saved, try again shortly",
         ),
