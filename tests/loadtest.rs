@@ -41,7 +41,7 @@ fn levels_are_measured_against_the_pipeline_in_the_same_run() {
     for goal in [
         "uploads/s ÷ pipeline img/s at c=2",
         "p99 at c=2",
-        "c=1 p50 ÷ pipeline per item",
+        "c=1 p99 ÷ pipeline per item",
         "server peak RSS",
     ] {
         let cells = row(&text, goal);

@@ -49,6 +49,19 @@ impl Gate {
     }
 }
 
+/// Opens the gate when dropped, so a failed assertion fails the test instead of leaving an
+/// upload blocked in storage, which the runtime would wait for forever.
+struct OpenOnDrop(Arc<Gate>);
+
+impl Drop for OpenOnDrop {
+    fn drop(&mut self) {
+        self.0.open();
+    }
+}
+
+/// The files the sample photo is stored as (original, medium, thumbnail), written at once.
+const FILES: usize = 3;
+
 fn upload(lib: &Arc<Library>) -> tokio::task::JoinHandle<Result<Recorded, LibraryError>> {
     let lib = lib.clone();
     tokio::spawn(async move {
@@ -61,6 +74,7 @@ fn upload(lib: &Arc<Library>) -> tokio::task::JoinHandle<Result<Recorded, Librar
 async fn a_slow_store_frees_the_worker_but_bounds_what_waits() {
     let dir = tempfile::tempdir().expect("temp dir");
     let gate = Arc::new(Gate::default());
+    let _opens = OpenOnDrop(gate.clone());
     let passing = gate.clone();
     let storage = Arc::new(BeforePut {
         inner: LocalStorage::new(dir.path().join("files")).expect("local storage"),
@@ -73,15 +87,15 @@ async fn a_slow_store_frees_the_worker_but_bounds_what_waits() {
     let lib = Arc::new(open(dir.path(), storage, slots).await);
     admin(&lib).await;
 
-    // First upload: pixels done, stuck writing its first file.
+    // First upload: pixels done, stuck writing its files.
     let first = upload(&lib);
     for _ in 0..600 {
-        if gate.started() > 0 {
+        if gate.started() >= FILES {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(gate.started(), 1, "the first upload reached storage");
+    assert_eq!(gate.started(), FILES, "the first upload reached storage");
 
     // Second upload: gets the one worker at once, makes its pixels, then keeps the worker while
     // it waits for the one storing slot.
@@ -96,7 +110,7 @@ async fn a_slow_store_frees_the_worker_but_bounds_what_waits() {
     );
     assert_eq!(
         gate.started(),
-        1,
+        FILES,
         "the second upload waits for a storing slot"
     );
 

@@ -233,12 +233,15 @@ fn goals(
         busy.percentile_ms(0.99),
         busy.percentile_ms(0.5)
     );
+    // The latency goal holds for the tail, at c=1 as at the busiest level.
     if let Some((_, one, _)) = single {
+        let item = base.item_ms.max(f64::MIN_POSITIVE);
         crate::outln!(
-            "| c=1 p50 ÷ pipeline per item | {:.2} ({:.0} / {:.0} ms) | ≤ 1.5 |",
-            one.percentile_ms(0.5) / base.item_ms.max(f64::MIN_POSITIVE),
-            one.percentile_ms(0.5),
-            base.item_ms
+            "| c=1 p99 ÷ pipeline per item | {:.2} ({:.0} / {:.0} ms; p50 {:.2}) | ≤ 1.5 |",
+            one.percentile_ms(0.99) / item,
+            one.percentile_ms(0.99),
+            base.item_ms,
+            one.percentile_ms(0.5) / item,
         );
     }
     crate::outln!(

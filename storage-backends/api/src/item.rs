@@ -169,15 +169,19 @@ struct Failed {
     cleaned: bool,
 }
 
+/// Writes the item's files at once: they are independent, so an item costs its slowest file's
+/// write and sync rather than the sum of all of them (a stalled sync, then, is paid once). The
+/// first file is written on this thread, the others on scoped threads (inline when a thread
+/// cannot be started).
 fn write_all(
     storage: &dyn Storage,
     keys: &[String],
     members: &[Member<'_>],
 ) -> Result<Vec<StoredFile>, Failed> {
-    let mut written: Vec<StoredFile> = Vec::with_capacity(members.len());
-    for (m, key) in members.iter().zip(keys) {
-        match storage.put(key, m.format.mime(), m.bytes, PutMode::CreateNew) {
-            Ok(stored) => written.push(StoredFile {
+    let put = |m: &Member<'_>, key: &String| {
+        storage
+            .put(key, m.format.mime(), m.bytes, PutMode::CreateNew)
+            .map(|stored| StoredFile {
                 kind: m.kind,
                 key: stored.key,
                 public_url: stored.public_url,
@@ -185,18 +189,49 @@ fn write_all(
                 width: m.size.0,
                 height: m.size.1,
                 mime: m.format.mime(),
-            }),
-            Err(error) => {
-                let mut cleaned = true;
-                for f in &written {
-                    if let Err(undo) = storage.delete(&f.key) {
-                        tracing::warn!(key = %f.key, "could not remove a partly stored item: {undo}");
-                        cleaned = false;
-                    }
-                }
-                return Err(Failed { error, cleaned });
-            }
+            })
+    };
+    let results: Vec<Result<StoredFile, StorageError>> = std::thread::scope(|scope| {
+        let mut pairs = members.iter().zip(keys);
+        let first = pairs.next();
+        let started: Vec<_> = pairs
+            .map(|(m, key)| {
+                std::thread::Builder::new()
+                    .name("upstage-put".into())
+                    .spawn_scoped(scope, move || put(m, key))
+                    .map_err(|_| (m, key))
+            })
+            .collect();
+        let mut out: Vec<_> = first.into_iter().map(|(m, key)| put(m, key)).collect();
+        for s in started {
+            out.push(match s {
+                Ok(handle) => handle.join().unwrap_or_else(|_| {
+                    Err(StorageError::new(
+                        StorageErrorKind::Backend,
+                        "a storage write panicked",
+                    ))
+                }),
+                Err((m, key)) => put(m, key),
+            });
+        }
+        out
+    });
+    let (written, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    let written: Vec<StoredFile> = written.into_iter().filter_map(Result::ok).collect();
+    // A refused name only means "try another" when nothing worse happened to the others.
+    let Some(error) = errors
+        .into_iter()
+        .filter_map(Result::err)
+        .min_by_key(|e| e.kind == StorageErrorKind::AlreadyExists)
+    else {
+        return Ok(written);
+    };
+    let mut cleaned = true;
+    for f in &written {
+        if let Err(undo) = storage.delete(&f.key) {
+            tracing::warn!(key = %f.key, "could not remove a partly stored item: {undo}");
+            cleaned = false;
         }
     }
-    Ok(written)
+    Err(Failed { error, cleaned })
 }
