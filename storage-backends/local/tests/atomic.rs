@@ -1,31 +1,13 @@
 //! Writes are atomic and items are all-or-nothing: no temp file or partial item is ever left.
 
+mod common;
+
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chrono::NaiveDate;
-use upstage_sdk::{Format, ItemContext, Output, OutputKind, UploadOptions};
-use upstage_storage::{
-    store_item, PutMode, Storage, StorageError, StorageErrorKind, StorageMode, StoreOptions, Stored,
-};
+use common::{all_files, day, disk_full, item, Hooked};
+use upstage_storage::{store_item, PutMode, Storage, StorageErrorKind};
 use upstage_storage_local::{LocalStorage, TEMP_PREFIX};
-
-fn all_files(root: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p.strip_prefix(root).unwrap().display().to_string());
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn no_temp_files(root: &Path) {
     let leftovers: Vec<_> = all_files(root)
@@ -33,34 +15,6 @@ fn no_temp_files(root: &Path) {
         .filter(|f| f.rsplit('/').next().unwrap().starts_with(TEMP_PREFIX))
         .collect();
     assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
-}
-
-fn item(name: &str) -> ItemContext {
-    let mut ctx = ItemContext::new(
-        name.into(),
-        Format::Jpeg,
-        UploadOptions::default(),
-        b"main".to_vec(),
-    );
-    for kind in [OutputKind::Medium, OutputKind::Thumb] {
-        ctx.outputs.set(
-            kind,
-            Output {
-                bytes: vec![1, 2, 3],
-                format: Format::Jpeg,
-                width: 1,
-                height: 1,
-            },
-        );
-    }
-    ctx
-}
-
-fn day() -> StoreOptions {
-    StoreOptions::new(
-        StorageMode::Datefolder,
-        NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(),
-    )
 }
 
 #[test]
@@ -117,50 +71,17 @@ fn items_get_chain_names_and_collisions_get_mixed_names() {
 }
 
 /// Real local storage that fails the n-th put, as a full disk would.
-struct FailingNth {
-    inner: LocalStorage,
-    n: usize,
-    puts: AtomicUsize,
-}
-
-impl Storage for FailingNth {
-    fn name(&self) -> &str {
-        "failing"
-    }
-    fn put(
-        &self,
-        key: &str,
-        ct: &str,
-        bytes: &[u8],
-        mode: PutMode,
-    ) -> Result<Stored, StorageError> {
-        if self.puts.fetch_add(1, Ordering::SeqCst) + 1 == self.n {
-            return Err(StorageError::new(
-                StorageErrorKind::Io,
-                "No space left on device",
-            ));
-        }
-        self.inner.put(key, ct, bytes, mode)
-    }
-    fn get(&self, key: &str) -> Result<Vec<u8>, StorageError> {
-        self.inner.get(key)
-    }
-    fn delete(&self, key: &str) -> Result<(), StorageError> {
-        self.inner.delete(key)
-    }
-    fn exists(&self, key: &str) -> Result<bool, StorageError> {
-        self.inner.exists(key)
-    }
-}
-
 #[test]
 fn a_failure_midway_leaves_nothing_of_the_item() {
     let dir = tempfile::tempdir().unwrap();
-    let s = FailingNth {
-        inner: LocalStorage::new(dir.path()).unwrap(),
-        n: 3,
-        puts: AtomicUsize::new(0),
-    };
+    // The third put fails.
+    let puts = AtomicUsize::new(0);
+    let s = Hooked::new(dir.path(), |_: &str| {
+        if puts.fetch_add(1, Ordering::SeqCst) + 1 == 3 {
+            return Err(disk_full());
+        }
+        Ok(())
+    });
     let err = store_item(&s, &item("dog.jpg"), &day()).unwrap_err();
     assert_eq!(err.kind, StorageErrorKind::Io);
     assert!(

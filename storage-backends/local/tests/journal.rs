@@ -2,41 +2,21 @@
 //! it, claims of attempts that left nothing are released, and a claim whose files could not be
 //! removed stays for the reconciler. Also the listing and temp sweep the reconciler relies on.
 
+mod common;
+
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use chrono::NaiveDate;
-use upstage_sdk::{Format, ItemContext, Output, OutputKind, UploadOptions};
+use common::{day, disk_full, item_with, Hooked};
+use upstage_sdk::{ItemContext, OutputKind};
 use upstage_storage::{
     store_item_journaled, KeyJournal, PutMode, Storage, StorageError, StorageErrorKind,
-    StorageMode, StoreOptions, Stored,
 };
 use upstage_storage_local::{LocalStorage, TEMP_PREFIX};
 
+/// An original and a thumbnail: two files.
 fn item(name: &str) -> ItemContext {
-    let mut ctx = ItemContext::new(
-        name.into(),
-        Format::Jpeg,
-        UploadOptions::default(),
-        b"main".to_vec(),
-    );
-    ctx.outputs.set(
-        OutputKind::Thumb,
-        Output {
-            bytes: vec![1, 2, 3],
-            format: Format::Jpeg,
-            width: 1,
-            height: 1,
-        },
-    );
-    ctx
-}
-
-fn day() -> StoreOptions {
-    StoreOptions::new(
-        StorageMode::Datefolder,
-        NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(),
-    )
+    item_with(name, &[OutputKind::Thumb])
 }
 
 /// Records every call, with which claimed keys already had a file at claim time.
@@ -148,50 +128,16 @@ fn a_failed_claim_writes_nothing() {
     assert!(!dir.path().join("images").exists());
 }
 
-/// Real local storage whose thumbnail put fails, and whose deletes fail when `stuck`.
-struct Flaky {
-    inner: LocalStorage,
-    stuck: bool,
-}
-
-impl Storage for Flaky {
-    fn name(&self) -> &str {
-        "flaky"
-    }
-    fn put(&self, key: &str, ct: &str, b: &[u8], mode: PutMode) -> Result<Stored, StorageError> {
-        if key.contains(".th.") {
-            return Err(StorageError::new(
-                StorageErrorKind::Io,
-                "No space left on device",
-            ));
-        }
-        self.inner.put(key, ct, b, mode)
-    }
-    fn get(&self, key: &str) -> Result<Vec<u8>, StorageError> {
-        self.inner.get(key)
-    }
-    fn delete(&self, key: &str) -> Result<(), StorageError> {
-        if self.stuck {
-            return Err(StorageError::new(
-                StorageErrorKind::Io,
-                "Read-only file system",
-            ));
-        }
-        self.inner.delete(key)
-    }
-    fn exists(&self, key: &str) -> Result<bool, StorageError> {
-        self.inner.exists(key)
-    }
-}
-
 #[test]
 fn a_claim_is_released_only_when_its_files_are_gone() {
     for stuck in [false, true] {
         let dir = tempfile::tempdir().unwrap();
-        let s = Flaky {
-            inner: LocalStorage::new(dir.path()).unwrap(),
-            stuck,
-        };
+        // The thumbnail's put fails; when stuck, so does every delete.
+        let mut s = Hooked::new(dir.path(), |key: &str| match key.contains(".th.") {
+            true => Err(disk_full()),
+            false => Ok(()),
+        });
+        s.deletes_fail = stuck;
         let mut j = Recorder::new(dir.path());
         let err = store_item_journaled(&s, &item("owl.jpg"), &day(), &mut j).unwrap_err();
         assert_eq!(err.kind, StorageErrorKind::Io);
