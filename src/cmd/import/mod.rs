@@ -7,6 +7,7 @@ mod dry_run;
 mod local;
 mod remote;
 mod report;
+mod turns;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ use upstage_core::collect_inputs;
 use crate::cli::ImportArgs;
 use crate::config::Config;
 use report::{Outcome, Reporter, Status};
+use turns::Turns;
 use upstage_client::journal::{self, Journal};
 
 /// One file to import and the argument it was found under.
@@ -183,11 +185,12 @@ async fn drive(
         });
     }
     let claimed: Arc<Mutex<HashMap<String, PathBuf>>> = Arc::default();
+    let turns = Arc::new(Turns::new());
     let sem = Arc::new(Semaphore::new(workers.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     let total = items.len();
     let mut started = 0;
-    for item in items {
+    for (index, item) in items.into_iter().enumerate() {
         let Ok(permit) = sem.clone().acquire_owned().await else {
             break;
         };
@@ -195,15 +198,17 @@ async fn drive(
             break;
         }
         started += 1;
-        let (target, journal, claimed, reporter) = (
+        let (target, journal, claimed, turns, reporter) = (
             target.clone(),
             journal.clone(),
             claimed.clone(),
+            turns.clone(),
             reporter.clone(),
         );
         tasks.spawn(async move {
             let _permit = permit;
-            let outcome = import_one(&target, &journal, &claimed, item).await;
+            let turn = (&*turns, index);
+            let outcome = import_one(&target, &journal, &claimed, turn, item).await;
             reporter.file(&outcome);
             outcome
         });
@@ -222,11 +227,14 @@ async fn import_one(
     target: &Target,
     journal: &Journal,
     claimed: &Mutex<HashMap<String, PathBuf>>,
+    (turns, index): (&Turns, usize),
     item: Item,
 ) -> Outcome {
     let path = item.path.clone();
     // Hashed in chunks and sent streamed: a file is never whole in memory.
     let read = tokio::task::spawn_blocking(move || journal::sha256_file(&path)).await;
+    // Even a file that could not be read takes its turn, or every later file would wait forever.
+    let turn = turns.wait(index).await;
     let hash = match read {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => return Outcome::failed(&item.path, None, format!("could not read: {e}")),
@@ -253,6 +261,7 @@ async fn import_one(
         }
         c.insert(hash.clone(), item.path.clone());
     }
+    drop(turn);
     match target.import(&item).await {
         Ok(done) => match journal.record(&hash, &item.path, &done.url, None) {
             Ok(()) => Outcome {
