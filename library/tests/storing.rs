@@ -4,12 +4,14 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use common::{admin, count, open, upload_photo, BeforePut, Slots};
+use common::{admin, count, open_with, pipeline_then, upload_photo, BeforePut, Slots};
 use upstage_library::store::Recorded;
 use upstage_library::{Library, LibraryError};
+use upstage_sdk::{ItemContext, Needs, Stage, StageError};
 use upstage_storage::{StorageError, StorageErrorKind};
 use upstage_storage_local::LocalStorage;
 
@@ -59,6 +61,34 @@ impl Drop for OpenOnDrop {
     }
 }
 
+/// The last stage: counts the items whose pixels are done. Such an item keeps its worker until
+/// it has a storing slot, so the count shows who holds the worker.
+struct PixelsDone(Arc<AtomicUsize>);
+
+impl Stage for PixelsDone {
+    fn name(&self) -> &str {
+        "pixels-done"
+    }
+
+    fn needs(&self, _: &ItemContext) -> Needs {
+        Needs::Metadata
+    }
+
+    fn process(&self, _: &mut ItemContext) -> Result<(), StageError> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// Waits until `done` holds, failing the test after a deadline a loaded machine still meets.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done() {
+        assert!(Instant::now() < deadline, "not within 30 s: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// The files the sample photo is stored as (original, medium, thumbnail), written at once.
 const FILES: usize = 3;
 
@@ -84,30 +114,38 @@ async fn a_slow_store_frees_the_worker_but_bounds_what_waits() {
         workers: 1,
         wait: Duration::from_secs(3),
     };
-    let lib = Arc::new(open(dir.path(), storage, slots).await);
+    let pixels = Arc::new(AtomicUsize::new(0));
+    let pipeline = pipeline_then(vec![Box::new(PixelsDone(pixels.clone()))]);
+    let lib = Arc::new(open_with(dir.path(), storage, slots, pipeline).await);
     admin(&lib).await;
 
     // First upload: pixels done, stuck writing its files.
     let first = upload(&lib);
-    for _ in 0..600 {
-        if gate.started() >= FILES {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until("the first upload reached storage", || {
+        gate.started() >= FILES
+    })
+    .await;
     assert_eq!(gate.started(), FILES, "the first upload reached storage");
 
     // Second upload: gets the one worker at once, makes its pixels, then keeps the worker while
     // it waits for the one storing slot.
     let second = upload(&lib);
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    // Third upload: no worker for 3 s, so it is refused rather than queued in memory.
-    let third = upload(&lib).await.expect("third task");
+    until("the second upload made its pixels", || {
+        pixels.load(Ordering::SeqCst) >= 2
+    })
+    .await;
+    // Third upload: no worker for 3 s, so it is refused rather than queued in memory. Bounded,
+    // so a third upload that did get the worker fails the test instead of waiting for storage.
+    let third = tokio::time::timeout(Duration::from_secs(30), upload(&lib))
+        .await
+        .expect("the third upload was neither refused nor stored")
+        .expect("third task");
     assert!(
         matches!(third, Err(LibraryError::Busy)),
         "the third upload found a free worker although the second holds it: {:?}",
         third.map(|r| r.row.id)
     );
+    assert_eq!(pixels.load(Ordering::SeqCst), 2, "the third made no pixels");
     assert_eq!(
         gate.started(),
         FILES,

@@ -11,6 +11,7 @@ use upstage_library::options::Options;
 use upstage_library::processing::Processor;
 use upstage_library::store::{record_upload, Recorded};
 use upstage_library::{db, ids, Library, LibraryError, RouteConfig, Settings};
+use upstage_sdk::Stage;
 use upstage_storage::{PutMode, Storage, StorageError, Stored};
 use upstage_storage_local::LocalStorage;
 
@@ -19,12 +20,16 @@ pub fn photo() -> PathBuf {
 }
 
 pub fn pipeline() -> Pipeline {
+    pipeline_then(Vec::new())
+}
+
+/// The default pipeline with `extra` stages run after it.
+pub fn pipeline_then(extra: Vec<Box<dyn Stage>>) -> Pipeline {
     let r = upstage_builtins::registry().expect("builtin stages");
     let specs = upstage_builtins::DEFAULT_PIPELINE.map(StageSpec::named);
-    Pipeline::new(
-        r.build(&specs).expect("default pipeline"),
-        Limits::default(),
-    )
+    let mut stages = r.build(&specs).expect("default pipeline");
+    stages.extend(extra);
+    Pipeline::new(stages, Limits::default())
 }
 
 /// Worker count and how long an upload may wait for a worker.
@@ -43,11 +48,21 @@ impl Default for Slots {
 }
 
 pub async fn open(dir: &Path, storage: Arc<dyn Storage>, slots: Slots) -> Library {
+    open_with(dir, storage, slots, pipeline()).await
+}
+
+/// [`open`] with a given pipeline (e.g. one with a stage the test watches).
+pub async fn open_with(
+    dir: &Path,
+    storage: Arc<dyn Storage>,
+    slots: Slots,
+    pipeline: Pipeline,
+) -> Library {
     let db = db::Db::connect(&db::default_url(dir), None)
         .await
         .expect("sqlite library");
     let processor = Processor::new(
-        pipeline(),
+        pipeline,
         storage.clone(),
         slots.workers,
         4,
