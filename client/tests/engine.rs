@@ -54,11 +54,14 @@ async fn parallelism_is_bounded_and_live() {
         ..Script::default()
     });
     let url = server(script.clone()).await;
+    // Requests wait for the bound to be reached; one past it would still overlap them.
+    script.gather.store(2, Ordering::SeqCst);
     let (e, mut rx) = engine(&url, 2, None);
     e.send(Command::Add(files(dir.path(), 6)));
     e.send(Command::Start(BatchOptions::default()));
     until_idle(&mut rx).await;
     assert_eq!(script.max_in_flight.load(Ordering::SeqCst), 2);
+    script.gather.store(5, Ordering::SeqCst);
     e.send(Command::SetWorkers(5));
     let more = tempfile::tempdir().expect("tempdir");
     e.send(Command::Add(files(more.path(), 10)));

@@ -23,6 +23,9 @@ pub struct Script {
     pub in_flight: AtomicUsize,
     pub max_in_flight: AtomicUsize,
     pub delay_ms: u64,
+    /// When set, a request is held until this many have been in flight at once (at most 10 s),
+    /// so that reaching a bound does not depend on how fast a loaded machine sends them.
+    pub gather: AtomicUsize,
     /// The error answers' Chevereto code and message (default: the status, "scripted N").
     pub error: Option<(i64, String)>,
     /// Per request: whether a `width` parameter came with it.
@@ -35,6 +38,13 @@ async fn upload(State(s): State<Arc<Script>>, body: Bytes) -> (StatusCode, Strin
     let n = s.requests.fetch_add(1, Ordering::SeqCst);
     let now = s.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     s.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    // The peak only grows, so no request misses the moment the group was complete.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while s.max_in_flight.load(Ordering::SeqCst) < s.gather.load(Ordering::SeqCst)
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     tokio::time::sleep(Duration::from_millis(s.delay_ms)).await;
     s.in_flight.fetch_sub(1, Ordering::SeqCst);
     let status = s.answers.lock().expect("lock").pop_front().unwrap_or(200);
