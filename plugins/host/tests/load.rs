@@ -195,6 +195,18 @@ fn plugins_linked_statically_are_checked_like_loaded_ones() {
     assert!(f.instance("null").is_ok());
 }
 
+/// `bytes` with the same-length text `old` replaced by `new`: another build of a plugin.
+fn rebuilt(bytes: &[u8], old: &[u8], new: &[u8]) -> Vec<u8> {
+    assert_eq!(old.len(), new.len(), "a patch keeps the library's layout");
+    let mut out = bytes.to_vec();
+    let at = out
+        .windows(old.len())
+        .position(|w| w == old)
+        .expect("the text to patch is in the library");
+    out[at..at + old.len()].copy_from_slice(new);
+    out
+}
+
 /// The file users install is never what a process maps: a private copy named by content is. So
 /// overwriting the file in place (as `cp` does) leaves a loaded plugin working, and loading
 /// the file again (a restart) picks up the new content.
@@ -203,6 +215,15 @@ fn a_loaded_plugin_survives_its_file_being_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let plugins = dir.path().join("plugins");
     let file = dylibs::install(&plugins, &["watermark"]).remove(0);
+    // Content of its own: one content is opened once per process, so a library other tests here
+    // opened first would be reused without a copy in this directory.
+    let built = std::fs::read(&file).unwrap();
+    let own = rebuilt(
+        &built,
+        b"Text watermark in a corner",
+        b"Text watermark in a Corner",
+    );
+    std::fs::write(&file, own).unwrap();
     let search = SearchPath::new(&[], None, dir.path());
     let copies = search.copy_dir.clone().unwrap();
     assert_eq!(copies, plugins.join(".loaded"));
@@ -217,14 +238,13 @@ fn a_loaded_plugin_survives_its_file_being_overwritten() {
         .unwrap();
 
     // Another build of the same plugin, written over the file in place.
-    let mut rebuilt = std::fs::read(&file).unwrap();
-    let (old, new) = (
-        &b"Text watermark in a corner"[..],
-        &b"Text watermark in a CORNER"[..],
+    let installed = std::fs::read(&file).unwrap();
+    let next = rebuilt(
+        &installed,
+        b"Text watermark in a Corner",
+        b"Text watermark in a CORNER",
     );
-    let at = rebuilt.windows(old.len()).position(|w| w == old).unwrap();
-    rebuilt[at..at + old.len()].copy_from_slice(new);
-    std::fs::write(&file, &rebuilt).unwrap();
+    std::fs::write(&file, next).unwrap();
 
     use upstage_sdk::Stage;
     let mut ctx = upstage_sdk::ItemContext::new(
