@@ -82,36 +82,56 @@ fn create_new_refuses_a_taken_key_and_overwrite_replaces() {
     assert_eq!(s.get("a/b.png").expect("get"), b"three");
 }
 
-#[test]
-fn concurrent_claims_of_one_name_have_one_winner() {
-    let Some(ep) = endpoint() else { return };
-    let (s, cfg) = fresh(&ep, "race");
-    // Two backends, as two server instances would have, racing from plain threads.
-    let s = Arc::new(s);
-    let other: Arc<dyn Storage> = Arc::new(S3Storage::new(&cfg).expect("second"));
-    let mine: Arc<dyn Storage> = s.clone();
-    let wins = AtomicUsize::new(0);
+/// `put`s of `key` with `CreateNew` from plain threads, alternating between two backends as two
+/// server instances would; returns the bodies of the writers that won.
+fn race(
+    mine: &Arc<dyn Storage>,
+    other: &Arc<dyn Storage>,
+    key: &str,
+    writers: usize,
+) -> Vec<String> {
+    let wins = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|sc| {
-        for i in 0..8 {
-            let st = if i % 2 == 0 { &mine } else { &other };
+        for i in 0..writers {
+            let st = if i % 2 == 0 { mine } else { other };
             let wins = &wins;
             sc.spawn(move || {
                 let body = format!("writer {i}");
-                match st.put(
-                    "race/cat.jpg",
-                    "image/jpeg",
-                    body.as_bytes(),
-                    PutMode::CreateNew,
-                ) {
-                    Ok(_) => {
-                        wins.fetch_add(1, Ordering::Relaxed);
-                    }
+                match st.put(key, "image/jpeg", body.as_bytes(), PutMode::CreateNew) {
+                    Ok(_) => wins.lock().expect("wins").push(body),
                     Err(e) => assert_eq!(e.kind, StorageErrorKind::AlreadyExists, "{e}"),
                 }
             });
         }
     });
-    assert_eq!(wins.load(Ordering::Relaxed), 1);
+    wins.into_inner().expect("wins")
+}
+
+#[test]
+fn concurrent_claims_of_one_name_are_refused_as_already_existing() {
+    let Some(ep) = endpoint() else { return };
+    let (s, cfg) = fresh(&ep, "race");
+    let s = Arc::new(s);
+    let other: Arc<dyn Storage> = Arc::new(S3Storage::new(&cfg).expect("second"));
+    let mine: Arc<dyn Storage> = s.clone();
+
+    // A taken name: every racer is refused, through the service's conditional write.
+    s.put("race/cat.jpg", "image/jpeg", b"first", PutMode::CreateNew)
+        .expect("first claim");
+    let late = race(&mine, &other, "race/cat.jpg", 7);
+    assert!(late.is_empty(), "a taken name was claimed again: {late:?}");
+    assert_eq!(s.get("race/cat.jpg").expect("get"), b"first");
+
+    // A free name: the losers are told it exists and what is stored is a winner's. Real S3
+    // evaluates `If-None-Match: *` atomically; moto checks and writes in separate steps across
+    // its threads, so against it two racers may both win and only "at least one" is asserted.
+    let wins = race(&mine, &other, "race/dog.jpg", 8);
+    assert!(!wins.is_empty(), "nobody won a free name");
+    let stored = String::from_utf8(s.get("race/dog.jpg").expect("get")).expect("text");
+    assert!(
+        wins.contains(&stored),
+        "{stored:?} is not a winner's: {wins:?}"
+    );
 }
 
 #[test]
