@@ -163,17 +163,30 @@ fn never_ending_upload_is_cut(body_memory_mib: u64) {
     let key = server.key.clone().expect("admin key");
     let addr = server.addr;
     // A body that trickles in for ever, one byte every 50 ms.
+    let (started, trickling) = mpsc::channel();
     let trickle = thread::spawn(move || {
         let body = multipart(&[], &noise_jpeg(300, 200, 9));
         let head = upload_head(body.len(), &[("X-API-Key", &key)]);
-        send_paced(addr, &head, &body, 1, Duration::from_millis(50))
+        send_paced_then(
+            addr,
+            &head,
+            &body,
+            1,
+            Duration::from_millis(50),
+            move || {
+                let _ = started.send(());
+            },
+        )
     });
     // An idle keep-alive connection.
     let mut idle = connect(addr);
     idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
         .unwrap();
     assert_eq!(read_reply(&mut idle).unwrap().status, 200);
-    thread::sleep(Duration::from_millis(500));
+    // Connected and sending before the signal: a connect after it would be refused.
+    trickling
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the trickling upload did not start");
     server.signal("-TERM");
     // New connections are refused while the shutdown runs.
     let mut refused = false;
