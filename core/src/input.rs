@@ -61,6 +61,14 @@ impl Input {
         }
     }
 
+    /// The bytes, when the input is held in memory.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match &self.source {
+            Source::Bytes(b) => Some(b),
+            Source::Path(_) => None,
+        }
+    }
+
     /// Take the bytes, refusing oversize input before reading it all.
     pub(crate) fn into_bytes(self, limits: &Limits) -> Result<Vec<u8>, ItemError> {
         match self.source {

@@ -8,6 +8,7 @@
 //! An item keeps its worker slot until it has a storing slot, so a slow storage backend holds back
 //! the pixel work instead of piling processed items up in memory.
 
+mod received;
 mod timing;
 
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use upstage_storage::{store_item_journaled, Storage, StorageErrorKind, StoreOpti
 
 use crate::journal::DbJournal;
 use crate::LibraryError;
+use received::{run_and_hash, Beside};
 use timing::TimedJournal;
 pub use timing::{is_decode, Timings};
 
@@ -116,9 +118,18 @@ impl Processor {
         let pipeline = self.pipeline.clone();
         // The slot travels with the work: a dropped request does not free it before the pixels
         // are done.
-        let (ctx, permit) = tokio::task::spawn_blocking(move || (pipeline.run(input), permit))
-            .await
-            .map_err(task_failed)?;
+        // Taken after this item's own slot: a free one means a worker, and so a core, is idle.
+        let beside = if self.running.available_permits() > 0 {
+            Beside::IdleCore
+        } else {
+            Beside::Busy
+        };
+        let (ran, permit) = tokio::task::spawn_blocking(move || {
+            (run_and_hash(&pipeline, input, upload_md5, beside), permit)
+        })
+        .await
+        .map_err(task_failed)?;
+        let (ctx, upload_md5, md5_wait) = ran;
         let ctx = ctx.map_err(LibraryError::Item)?;
         let storing_since = Instant::now();
         let slot = self
@@ -139,6 +150,7 @@ impl Processor {
             };
             store(place, ctx, filing, upload_md5).map(|mut p| {
                 p.timings.queue = queue;
+                p.timings.md5 = md5_wait;
                 p.timings.store = storing_since.elapsed();
                 p
             })
@@ -152,7 +164,8 @@ fn task_failed(e: tokio::task::JoinError) -> LibraryError {
     LibraryError::Internal(format!("processing task failed: {e}"))
 }
 
-fn md5_hex(bytes: &[u8]) -> String {
+/// Lowercase hex md5, as the API answers it.
+pub fn md5_hex(bytes: &[u8]) -> String {
     hex::encode(Md5::digest(bytes))
 }
 

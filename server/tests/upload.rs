@@ -281,7 +281,7 @@ async fn upload_answers_say_where_the_time_went() {
     let names: Vec<&str> = entries.iter().map(|(n, _)| *n).collect();
     assert_eq!(
         names,
-        ["spool", "queue", "decode", "encode", "store", "claim", "db"]
+        ["spool", "queue", "md5", "decode", "encode", "store", "claim", "db"]
     );
     let ms = |name: &str| entries.iter().find(|(n, _)| *n == name).unwrap().1;
     // A 1200 px JPEG is read, decoded, and gets a medium and a thumb encoded.

@@ -1,5 +1,6 @@
 //! Where an upload's time went, answered as `Server-Timing`: receiving the body (`spool`),
-//! waiting for a worker (`queue`), reading and decoding (`decode`: read, probe, EXIF, decode,
+//! waiting for a worker (`queue`), waiting for the body's md5 when it was not taken while
+//! receiving (`md5`, see `received.rs`), reading and decoding (`decode`: read, probe, EXIF, decode,
 //! video frame), the stages that resize and encode (`encode`), writing the files (`store`, of
 //! which `claim` is committing their claims) and recording the row (`db`). The pipeline's own
 //! per-stage timings are summed into the two middle groups, so a third-party stage lands in
@@ -23,6 +24,8 @@ pub fn is_decode(stage: &str) -> bool {
 pub struct Timings {
     pub spool: Duration,
     pub queue: Duration,
+    /// Waiting for the md5 of the body, when it was taken after receiving it.
+    pub md5: Duration,
     pub decode: Duration,
     pub encode: Duration,
     pub store: Duration,
@@ -47,6 +50,7 @@ impl Timings {
         let parts = [
             ("spool", self.spool),
             ("queue", self.queue),
+            ("md5", self.md5),
             ("decode", self.decode),
             ("encode", self.encode),
             ("store", self.store),
@@ -113,8 +117,8 @@ mod tests {
         assert_eq!((t.decode, t.encode), (ms(13), ms(15)));
         assert_eq!(
             t.header(),
-            "spool;dur=1.2, queue;dur=0.0, decode;dur=13.0, encode;dur=15.0, store;dur=0.0, \
-             claim;dur=0.0, db;dur=0.0"
+            "spool;dur=1.2, queue;dur=0.0, md5;dur=0.0, decode;dur=13.0, encode;dur=15.0, \
+             store;dur=0.0, claim;dur=0.0, db;dur=0.0"
         );
     }
 }

@@ -24,7 +24,9 @@ use crate::state::AppState;
 pub struct UploadedFile {
     pub body: Spooled,
     pub client_name: String,
-    pub md5: String,
+    /// Taken while receiving when asked for (always for a body in a temp file); else the library
+    /// hashes the body in memory before processing it.
+    pub md5: Option<String>,
 }
 
 /// The body went over the size limits.
@@ -101,7 +103,9 @@ pub fn too_big(state: &AppState) -> ApiError {
     )
 }
 
-pub async fn collect(req: Request, state: &AppState) -> Result<Params, ApiError> {
+/// `hash`: whether the file's md5 is needed before processing (the duplicate check), so it is
+/// taken while the body arrives.
+pub async fn collect(req: Request, state: &AppState, hash: bool) -> Result<Params, ApiError> {
     let mut params = Params::default();
     if let Some(q) = req.uri().query() {
         params.merge_pairs(q.as_bytes());
@@ -121,7 +125,7 @@ pub async fn collect(req: Request, state: &AppState) -> Result<Params, ApiError>
         let multipart = Multipart::from_request(req, &())
             .await
             .map_err(|_| ApiError::bad("Invalid multipart body: no boundary", 400))?;
-        read_multipart(multipart, state, &mut params, expected).await?;
+        read_multipart(multipart, state, &mut params, expected, hash).await?;
     } else if content_type.starts_with("application/x-www-form-urlencoded") {
         read_urlencoded(req, state, &mut params).await;
     }
@@ -162,6 +166,7 @@ async fn read_multipart(
     state: &AppState,
     params: &mut Params,
     expected: Option<u64>,
+    hash: bool,
 ) -> Result<(), ApiError> {
     let bad = |e: axum::extract::multipart::MultipartError| {
         ApiError::bad(format!("Invalid multipart body: {}", e.body_text()), 400)
@@ -188,7 +193,7 @@ async fn read_multipart(
         let is_file = file_name.as_deref().is_some_and(|f| !f.is_empty());
         let mut over = false;
         if is_file && name == "source" {
-            match spool(&mut field, state, max_bytes, expected).await {
+            match spool(&mut field, state, max_bytes, expected, hash).await {
                 Ok(Some((body, md5))) => {
                     params.file = Some(UploadedFile {
                         body,

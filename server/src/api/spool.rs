@@ -6,7 +6,6 @@ use axum::body::Body;
 use axum::extract::multipart::Field;
 use axum::extract::Multipart;
 use futures_util::StreamExt;
-use md5::{Digest, Md5};
 
 use super::spooled::{Spooled, Spooler};
 use crate::state::AppState;
@@ -36,29 +35,27 @@ pub(super) enum SpoolFailure {
     Disk(std::io::Error),
 }
 
-/// Receives the `source` part (in memory or in a temp file, see [`Spooler`]) and its md5 in
-/// the same pass; `None` when it went over `max_bytes` (whatever was kept is dropped).
-/// `expected` is the request's announced length.
+/// Receives the `source` part (in memory or in a temp file, see [`Spooler`]) and, when `hash`
+/// or when it went to a temp file, its md5 in the same pass; `None` when it went over
+/// `max_bytes` (whatever was kept is dropped). `expected` is the request's announced length.
 pub(super) async fn spool(
     field: &mut Field<'_>,
     state: &AppState,
     max_bytes: u64,
     expected: Option<u64>,
-) -> Result<Option<(Spooled, String)>, SpoolFailure> {
-    let mut spooler =
-        Spooler::new(&state.body_memory, &state.temp_dir, expected).map_err(SpoolFailure::Disk)?;
-    let mut hasher = Md5::new();
+    hash: bool,
+) -> Result<Option<(Spooled, Option<String>)>, SpoolFailure> {
+    let mut spooler = Spooler::new(&state.body_memory, &state.temp_dir, expected, hash)
+        .map_err(SpoolFailure::Disk)?;
     let mut bytes = 0u64;
     while let Some(chunk) = field.chunk().await.map_err(SpoolFailure::Body)? {
         bytes += chunk.len() as u64;
         if bytes > max_bytes {
             return Ok(None);
         }
-        hasher.update(&chunk);
         spooler.push(&chunk).map_err(SpoolFailure::Disk)?;
     }
-    let spooled = spooler.finish().map_err(SpoolFailure::Disk)?;
-    Ok(Some((spooled, hex::encode(hasher.finalize()))))
+    spooler.finish().map(Some).map_err(SpoolFailure::Disk)
 }
 
 /// Reads and discards every remaining part, within the allowance.

@@ -9,6 +9,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
+use md5::{Digest, Md5};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use upstage_library::processing::{temp_path, TempFile};
 
@@ -61,10 +62,14 @@ pub struct MemoryHold {
     _permit: OwnedSemaphorePermit,
 }
 
-/// Receives one part chunk by chunk.
+/// Receives one part chunk by chunk, and its md5 in the same pass when asked for or when the
+/// body goes to a temp file (the pipeline then reads the file itself: hashing later would read
+/// it a second time). A body kept in memory and not hashed here is hashed by the library before
+/// processing.
 pub struct Spooler<'a> {
     temp_dir: &'a Path,
     into: Target,
+    md5: Option<Md5>,
 }
 
 enum Target {
@@ -78,6 +83,7 @@ impl<'a> Spooler<'a> {
         budget: &MemoryBudget,
         temp_dir: &'a Path,
         expected: Option<u64>,
+        hash: bool,
     ) -> std::io::Result<Self> {
         let into = match expected.and_then(|len| Some((len, budget.reserve(len)?))) {
             // The reservation is the capacity, so what is counted is what is allocated.
@@ -87,10 +93,18 @@ impl<'a> Spooler<'a> {
                 Target::Disk(file, path)
             }
         };
-        Ok(Spooler { temp_dir, into })
+        let md5 = (hash || matches!(into, Target::Disk(..))).then(Md5::new);
+        Ok(Spooler {
+            temp_dir,
+            into,
+            md5,
+        })
     }
 
     pub fn push(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+        if let Some(md5) = &mut self.md5 {
+            md5.update(chunk);
+        }
         match &mut self.into {
             Target::Memory(bytes, _) if bytes.len() + chunk.len() <= bytes.capacity() => {
                 bytes.extend_from_slice(chunk);
@@ -99,6 +113,12 @@ impl<'a> Spooler<'a> {
             // More than the request said it had: never grow past the reservation.
             Target::Memory(bytes, _) => {
                 let (mut file, path) = temp_path(self.temp_dir)?;
+                if self.md5.is_none() {
+                    let mut md5 = Md5::new();
+                    md5.update(&bytes[..]);
+                    md5.update(chunk);
+                    self.md5 = Some(md5);
+                }
                 file.write_all(bytes)?;
                 file.write_all(chunk)?;
                 self.into = Target::Disk(file, path);
@@ -108,14 +128,17 @@ impl<'a> Spooler<'a> {
         }
     }
 
-    pub fn finish(self) -> std::io::Result<Spooled> {
-        match self.into {
-            Target::Memory(bytes, held) => Ok(Spooled::Memory(bytes, MemoryHold { _permit: held })),
+    /// The body, and its md5 when taken here (always for a temp file).
+    pub fn finish(self) -> std::io::Result<(Spooled, Option<String>)> {
+        let md5 = self.md5.map(|m| hex::encode(m.finalize()));
+        let body = match self.into {
+            Target::Memory(bytes, held) => Spooled::Memory(bytes, MemoryHold { _permit: held }),
             Target::Disk(mut file, path) => {
                 file.flush()?;
-                Ok(Spooled::Disk(path))
+                Spooled::Disk(path)
             }
-        }
+        };
+        Ok((body, md5))
     }
 }
 

@@ -1,11 +1,12 @@
 use super::*;
+use md5::{Digest, Md5};
 
 fn spool(budget: &MemoryBudget, dir: &Path, expected: Option<u64>, chunks: &[&[u8]]) -> Spooled {
-    let mut s = Spooler::new(budget, dir, expected).expect("spooler");
+    let mut s = Spooler::new(budget, dir, expected, false).expect("spooler");
     for c in chunks {
         s.push(c).expect("push");
     }
-    s.finish().expect("finish")
+    s.finish().expect("finish").0
 }
 
 fn bytes_of(s: &Spooled) -> Vec<u8> {
@@ -77,4 +78,34 @@ fn a_zero_budget_keeps_nothing_in_memory() {
     let s = spool(&budget, dir.path(), Some(0), &[]);
     // A zero-length reservation would fit any budget; a zero budget means "always disk".
     assert!(matches!(s, Spooled::Disk(_)));
+}
+
+/// Announced length, chunks, `hash`, whether the md5 is taken while receiving.
+type HashCase = (Option<u64>, &'static [&'static [u8]], bool, bool);
+
+#[test]
+fn the_md5_is_taken_when_asked_for_or_when_the_body_goes_to_disk() {
+    let cases: [HashCase; 6] = [
+        (Some(6), &[b"abc", b"def"], true, true),
+        // In memory and not asked for: the library hashes it before processing.
+        (Some(6), &[b"abc", b"def"], false, false),
+        // A temp file is always hashed on the way in: hashing later would read it again.
+        (None, &[b"abc", b"def"], false, true),
+        (None, &[b"abc", b"def"], true, true),
+        // Moved to disk halfway: what was in memory is hashed at the move.
+        (Some(4), &[b"abc", b"def", b"gh"], false, true),
+        (Some(4), &[b"abc", b"def", b"gh"], true, true),
+    ];
+    for (expected, chunks, hash, taken) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let budget = MemoryBudget::new(1000);
+        let mut s = Spooler::new(&budget, dir.path(), expected, hash).expect("spooler");
+        for c in chunks {
+            s.push(c).expect("push");
+        }
+        let (body, md5) = s.finish().expect("finish");
+        let want = taken.then(|| hex::encode(Md5::digest(chunks.concat())));
+        assert_eq!(md5, want, "{expected:?} {chunks:?} hash={hash}");
+        assert_eq!(bytes_of(&body), chunks.concat());
+    }
 }

@@ -13,6 +13,7 @@ use upstage_core::Input;
 use upstage_library::auth::{random_hex, Caller};
 use upstage_library::db::fmt_date;
 use upstage_library::options::resolve;
+use upstage_library::processing::md5_hex;
 use upstage_library::store::{record_upload, Recorded};
 
 use super::base64::{decode as decode_base64, looks_like_url, Decoded};
@@ -82,7 +83,11 @@ async fn run(state: Shared, version: String, action: String, req: Request) -> Re
     };
     let cut = req.extensions().get::<CutReason>().cloned();
     let receiving = std::time::Instant::now();
-    let collected = collect(req, &state).await;
+    // Only the duplicate check needs the md5 before processing; otherwise the library takes it,
+    // beside the pixels when a core is idle, and a lone upload does not wait for it.
+    let hash_now =
+        state.cfg.duplicate_check && !header_caller.as_ref().is_some_and(Caller::is_admin);
+    let collected = collect(req, &state, hash_now).await;
     let spool = receiving.elapsed();
     // A body the server stopped reading (too slow, shutting down) is answered as such, whatever
     // was parsed of it; the connection cannot be reused.
@@ -190,7 +195,7 @@ async fn upload(
     // A body held in memory keeps its share of the memory budget until it is stored; one in a
     // temp file keeps the file.
     let mut held = None;
-    let (input, raw_md5) = match (file, text_source) {
+    let (input, mut raw_md5) = match (file, text_source) {
         (Some(f), _) => {
             let input = match f.body {
                 Spooled::Memory(bytes, hold) => {
@@ -226,7 +231,10 @@ async fn upload(
             } else {
                 fetched.file_name.clone()
             };
-            (Input::from_path(fetched.path.clone()).named(&name), md5)
+            (
+                Input::from_path(fetched.path.clone()).named(&name),
+                Some(md5),
+            )
         }
         (None, Some(text)) => {
             if method != Method::POST {
@@ -242,10 +250,10 @@ async fn upload(
                     let ext = upstage_core::sniff(&bytes)
                         .map(|f| format!(".{}", f.extension()))
                         .unwrap_or_default();
-                    let md5 = hex::encode(<md5::Md5 as md5::Digest>::digest(&bytes));
+                    let md5 = md5_hex(&bytes);
                     (
                         Input::from_bytes(format!("{}{ext}", random_hex(6)), bytes),
-                        md5,
+                        Some(md5),
                     )
                 }
             }
@@ -253,21 +261,24 @@ async fn upload(
         (None, None) => return Err(ApiError::bad("Empty upload source", 130)),
     };
     let now = Utc::now().naive_utc();
-    if state.cfg.duplicate_check
-        && !caller.is_admin()
-        && state
+    if state.cfg.duplicate_check && !caller.is_admin() {
+        // Taken while receiving whenever this check could apply; a body in memory that was not
+        // (a caller known only from the form) is hashed here.
+        let md5 = raw_md5.get_or_insert_with(|| input.bytes().map(md5_hex).unwrap_or_default());
+        if state
             .db
-            .is_duplicate(&raw_md5, ip, &fmt_date(now - Duration::days(1)))
+            .is_duplicate(md5, ip, &fmt_date(now - Duration::days(1)))
             .await?
-    {
-        return Err(ApiError::bad("Duplicated upload", 101));
+        {
+            return Err(ApiError::bad("Duplicated upload", 101));
+        }
     }
     flood_check(state, &caller, ip, now).await?;
     let from_library = |e| ApiError::from_library(e, state.limits().max_bytes);
     let opts = resolve(&options::requested(p), &caller, state, now)
         .await
         .map_err(from_library)?;
-    let recorded = record_upload(state, input, &opts, &caller, ip, None, Some(raw_md5))
+    let recorded = record_upload(state, input, &opts, &caller, ip, None, raw_md5)
         .await
         .map_err(from_library)?;
     drop((temp_file, held));

@@ -88,6 +88,47 @@ async fn a_photo_with_gps_is_a_duplicate_when_uploaded_again() {
     );
 }
 
+/// An admin's upload skips the duplicate check, so its md5 is taken by the library after the
+/// body arrived rather than while it did: it must still be the md5 of what was sent (before GPS
+/// removal), since the next user's duplicate check compares against it.
+#[tokio::test]
+async fn an_admin_upload_hashed_after_receiving_still_counts_for_duplicates() {
+    let Some(corpus) = upstage_testenv::corpus() else {
+        return;
+    };
+    let bytes = std::fs::read(corpus.join("jpeg/plasma_ColorfulCups_images_2560x1600.jpg"))
+        .expect("corpus photo with GPS");
+    let uploaded = hex::encode(<md5::Md5 as md5::Digest>::digest(&bytes));
+    let s = common::start().await;
+    let (_, bob) = s.user_key("bob").await;
+    let up = |key: &str| {
+        Req::upload()
+            .header(key)
+            .multipart(vec![source("cups.jpg", "image/jpeg", bytes.clone())])
+    };
+    let answers = run(
+        &s,
+        &[
+            case(
+                "admin",
+                up(&s.admin_key),
+                ok_image(&[("source_md5", json!(uploaded))]),
+            ),
+            case(
+                "the same photo by bob",
+                up(&bob),
+                error("Duplicated upload", 101),
+            ),
+        ],
+    )
+    .await;
+    assert_ne!(
+        answers[0]["image"]["md5"],
+        json!(uploaded),
+        "GPS was removed"
+    );
+}
+
 #[tokio::test]
 async fn flooding_detected() {
     let s = common::start_with(|c| c.flood.per_minute = 2).await;

@@ -1,0 +1,69 @@
+//! The md5 of an upload as received, when it was not taken while the body arrived (the HTTP
+//! adapter skips it when nothing needs it before processing, such as an admin's upload or a
+//! site without the duplicate check). A stage may rewrite the original in place (GPS removal),
+//! so the hash is always of the bytes before the pipeline runs.
+
+use std::time::{Duration, Instant};
+
+use upstage_core::{Input, ItemError, Pipeline};
+use upstage_sdk::ItemContext;
+
+use super::md5_hex;
+
+/// Where the hash runs when the pipeline needs it taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Beside {
+    /// Another worker is idle, and so is a core: hashed on its own thread during the pixel work,
+    /// on a copy of the input. A lone upload then does not wait for it.
+    IdleCore,
+    /// Every worker is busy: hashed first on this thread, as the copy would only add work.
+    Busy,
+}
+
+/// The pipeline's result and the input's md5 (`known` when given, else taken here for an input
+/// in memory; an input read from a path is hashed later from the bytes the pipeline read), and
+/// how long the item waited for the hash.
+pub fn run_and_hash(
+    pipeline: &Pipeline,
+    input: Input,
+    known: Option<String>,
+    beside: Beside,
+) -> (Result<ItemContext, ItemError>, Option<String>, Duration) {
+    let Some(bytes) = input.bytes().filter(|_| known.is_none()) else {
+        return (pipeline.run(input), known, Duration::ZERO);
+    };
+    if beside == Beside::IdleCore {
+        let copy = bytes.to_vec();
+        return std::thread::scope(|s| {
+            let hashing = std::thread::Builder::new()
+                .name("upstage-md5".into())
+                .spawn_scoped(s, move || md5_hex(&copy));
+            match hashing {
+                Ok(hashing) => {
+                    let ctx = pipeline.run(input);
+                    let waited = Instant::now();
+                    // md5 of a byte slice cannot panic; a join error would be a bug elsewhere.
+                    let md5 = hashing.join().ok();
+                    (ctx, md5, waited.elapsed())
+                }
+                // No thread to be had: hash here, as when every worker is busy.
+                Err(_) => hash_first(pipeline, input),
+            }
+        });
+    }
+    hash_first(pipeline, input)
+}
+
+fn hash_first(
+    pipeline: &Pipeline,
+    input: Input,
+) -> (Result<ItemContext, ItemError>, Option<String>, Duration) {
+    let start = Instant::now();
+    let md5 = input.bytes().map(md5_hex);
+    let spent = start.elapsed();
+    (pipeline.run(input), md5, spent)
+}
+
+#[cfg(test)]
+#[path = "received_tests.rs"]
+mod tests;

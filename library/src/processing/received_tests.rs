@@ -1,0 +1,69 @@
+use super::*;
+use upstage_core::Limits;
+use upstage_sdk::{Needs, Stage, StageError};
+
+/// Rewrites the original in place, as GPS removal does.
+struct Rewrite;
+
+impl Stage for Rewrite {
+    fn name(&self) -> &str {
+        "rewrite"
+    }
+    fn needs(&self, _ctx: &ItemContext) -> Needs {
+        Needs::Metadata
+    }
+    fn process(&self, ctx: &mut ItemContext) -> Result<(), StageError> {
+        if let Some(last) = ctx.original.last_mut() {
+            *last ^= 0xff;
+        }
+        Ok(())
+    }
+}
+
+fn photo() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/harbour-sunset.jpg")
+}
+
+fn rewriting() -> Pipeline {
+    Pipeline::new(vec![Box::new(Rewrite)], Limits::default())
+}
+
+#[test]
+fn an_input_in_memory_is_hashed_as_received_whoever_rewrites_it() {
+    let bytes = std::fs::read(photo()).expect("sample photo");
+    let received = md5_hex(&bytes);
+    for beside in [Beside::IdleCore, Beside::Busy] {
+        let input = Input::from_bytes("p.jpg", bytes.clone());
+        let (ctx, md5, _) = run_and_hash(&rewriting(), input, None, beside);
+        let ctx = ctx.expect("pipeline");
+        assert_ne!(ctx.original, bytes, "{beside:?}: the stage rewrote it");
+        assert_eq!(md5.as_deref(), Some(received.as_str()), "{beside:?}");
+    }
+}
+
+#[test]
+fn a_known_md5_is_kept_and_a_path_is_left_to_the_store() {
+    let bytes = std::fs::read(photo()).expect("sample photo");
+    let known = Some("given".to_owned());
+    let input = Input::from_bytes("p.jpg", bytes);
+    let (ctx, md5, waited) = run_and_hash(&rewriting(), input, known.clone(), Beside::Busy);
+    assert!(ctx.is_ok());
+    assert_eq!((md5, waited), (known, Duration::ZERO));
+
+    let (ctx, md5, _) = run_and_hash(
+        &rewriting(),
+        Input::from_path(photo()),
+        None,
+        Beside::IdleCore,
+    );
+    assert!(ctx.is_ok());
+    assert_eq!(md5, None, "read by the pipeline: hashed from what it read");
+}
+
+#[test]
+fn a_failed_item_still_joins_its_hash() {
+    let input = Input::from_bytes("x.jpg", b"not an image".to_vec());
+    let (ctx, md5, _) = run_and_hash(&rewriting(), input, None, Beside::IdleCore);
+    assert!(ctx.is_err());
+    assert_eq!(md5, Some(md5_hex(b"not an image")));
+}
