@@ -186,20 +186,23 @@ fn hanging_ffmpeg_times_out_and_is_killed_with_its_children() {
     // The fixture is made before the clock starts: on a loaded machine ffmpeg itself is slow.
     let video = mp4();
     let started = Instant::now();
+    // Long enough for a loaded machine to start the script and write both pid files.
     let e = fails(
-        json!({ "ffmpeg": script, "timeout_seconds": 1 }),
+        json!({ "ffmpeg": script, "timeout_seconds": 5 }),
         Format::Mp4,
         video,
     );
     let took = started.elapsed();
     assert_eq!(e.code, ErrorCode::Timeout, "{e}");
-    assert!(e.message.contains("did not finish within 1 s"), "{e}");
+    assert!(e.message.contains("did not finish within 5 s"), "{e}");
     // Not a speed check: the script would hang for 30 s unless the timeout killed it.
     assert!(took < Duration::from_secs(20), "took {took:?}");
 
+    // One deadline for both, so the checks end well before `sleep 30` would end by itself.
+    let deadline = Instant::now() + Duration::from_secs(5);
     for name in ["ffmpeg.pid", "sleep.pid"] {
-        let pid = std::fs::read_to_string(bin.path().join(name)).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(3);
+        let pid = std::fs::read_to_string(bin.path().join(name))
+            .unwrap_or_else(|e| panic!("{name} not written before the timeout: {e}"));
         while !gone(&pid) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(20));
         }
