@@ -484,7 +484,9 @@ async fn unknown_ids_and_other_paths_are_404_pages() {
 
 #[tokio::test]
 async fn expired_images_are_404_and_the_sweeper_removes_them() {
-    let s = common::start().await;
+    // The background sweeper runs at start and then not again during the test: what removes
+    // the image is the sweep below, after the checks that nothing is deleted at request time.
+    let s = common::start_with(|c| c.sweep_seconds = 3600).await;
     let img = upload(&s, 900, 700, &[("expiration", "PT5M")]).await;
     let id = db_id(&s, &img);
     let name = str_of(&img, "name").to_owned();
@@ -522,8 +524,10 @@ async fn expired_images_are_404_and_the_sweeper_removes_them() {
     assert!(s.state.db.image(id).await.unwrap().is_some());
     assert_eq!(files_named(&s, &name).len(), 3);
 
-    // The background sweeper may have taken it already; either way it is gone afterwards.
-    upstage_server::sweeper::sweep_once(&s.state).await.unwrap();
+    assert_eq!(
+        upstage_server::sweeper::sweep_once(&s.state).await.unwrap(),
+        1
+    );
     assert!(s.state.db.image(id).await.unwrap().is_none());
     assert!(files_named(&s, &name).is_empty());
     assert_eq!(

@@ -30,8 +30,15 @@ async fn upload_to(endpoint: String, key: String, bytes: Vec<u8>, name: String) 
 }
 
 async fn two(shared: &PgS3) -> (TestServer, TestServer) {
-    let a = common::start_with_backend(Some(shared), |_| {}).await;
-    let b = common::start_with_backend(Some(shared), |_| {}).await;
+    two_with(shared, |_| {}).await
+}
+
+async fn two_with(
+    shared: &PgS3,
+    tweak: impl Fn(&mut upstage_server::ServerConfig),
+) -> (TestServer, TestServer) {
+    let a = common::start_with_backend(Some(shared), &tweak).await;
+    let b = common::start_with_backend(Some(shared), &tweak).await;
     (a, b)
 }
 
@@ -145,7 +152,9 @@ async fn expiration_swept_by_both_instances_deletes_objects_once() {
     let Some(shared) = stack::pg_s3().await else {
         return;
     };
-    let (a, b) = two(&shared).await;
+    // The background sweepers run at start and then not again during the test, so the two
+    // sweeps below are the only ones that find the expired images.
+    let (a, b) = two_with(&shared, |c| c.sweep_seconds = 3600).await;
     let mut ids = Vec::new();
     for i in 0..4 {
         let body = upload(
