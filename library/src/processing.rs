@@ -92,6 +92,11 @@ impl Processor {
         self.pipeline.limits()
     }
 
+    /// Workers with nothing to do right now.
+    pub fn idle_workers(&self) -> usize {
+        self.running.available_permits()
+    }
+
     pub async fn process(
         &self,
         input: Input,
