@@ -249,9 +249,10 @@ fn killed_midway_then_rerun_imports_each_file_exactly_once() {
     assert_eq!(imported + dups, N as usize, "{summary}");
     assert!(imported >= 1 && dups >= first, "{summary}");
 
-    // A kill can land after the one file in flight (--workers 1) was written and before the
-    // journal recorded it (its files left behind, or its row committed): that file may be in
-    // the library twice, nothing else. A name taken by such leftovers is given again with
+    // A kill can land after the one file in flight (--workers 1) was written and before its
+    // row was committed: its files stay behind (a server's reconciler removes them later) and
+    // that file may be stored twice, nothing else. A row committed without its journal line is
+    // found again by the rerun (tests/import_resume.rs). A name taken by such leftovers is given again with
     // random hex after the file's own, so every thumbnail starts with its file's number.
     let names: Vec<String> = env
         .thumbs()

@@ -147,18 +147,39 @@ pub fn sha256_hex(data: &[u8]) -> String {
 
 /// The sha256 of a file, read in chunks (memory stays flat whatever the file size).
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    file_hashes(path, false).map(|h| h.sha256)
+}
+
+/// A file's content hashes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileHashes {
+    pub sha256: String,
+    /// When asked for: the md5 a library records for the file's bytes.
+    pub md5: Option<String>,
+}
+
+/// The sha256 of a file and, with `md5`, its md5, in one read in chunks.
+pub fn file_hashes(path: &Path, md5: bool) -> std::io::Result<FileHashes> {
+    // md-5 and sha2 share `digest`'s trait.
     use sha2::Digest;
     let mut f = File::open(path)?;
-    let mut h = sha2::Sha256::new();
+    let mut sha = sha2::Sha256::new();
+    let mut md = md5.then(md5::Md5::new);
     let mut buf = vec![0u8; 256 * 1024];
     loop {
         let n = f.read(&mut buf)?;
         if n == 0 {
             break;
         }
-        h.update(&buf[..n]);
+        sha.update(&buf[..n]);
+        if let Some(md) = &mut md {
+            md.update(&buf[..n]);
+        }
     }
-    Ok(hex::encode(h.finalize()))
+    Ok(FileHashes {
+        sha256: hex::encode(sha.finalize()),
+        md5: md.map(|m| hex::encode(m.finalize())),
+    })
 }
 
 #[cfg(test)]
@@ -202,5 +223,9 @@ mod tests {
         let data = vec![7u8; 600_000];
         std::fs::write(&p, &data).expect("write");
         assert_eq!(sha256_file(&p).expect("hash"), sha256_hex(&data));
+        let both = file_hashes(&p, true).expect("hashes");
+        assert_eq!(both.sha256, sha256_hex(&data));
+        let md5 = <md5::Md5 as md5::Digest>::digest(&data);
+        assert_eq!(both.md5, Some(hex::encode(md5)));
     }
 }

@@ -52,13 +52,32 @@ fn mtime_utc(path: &Path) -> Option<NaiveDateTime> {
     Some(chrono::DateTime::<chrono::Utc>::from(t).naive_utc())
 }
 
+/// The main URL of an earlier local import of this file by `caller`: the same file name and the
+/// same bytes (`md5` of the file as read). `None` when there is none, or for a caller without
+/// an id.
+pub async fn imported_before(
+    state: &Library,
+    caller: &Caller,
+    path: &Path,
+    md5: &str,
+) -> Result<Option<String>, DbError> {
+    let (Some(user_id), Some(name)) = (caller.user_id(), path.file_name()) else {
+        return Ok(None);
+    };
+    let name = name.to_string_lossy();
+    let row = state.db.imported_before(user_id, md5, &name).await?;
+    Ok(row.map(|row| ImageUrls::new(&row, state).main_url))
+}
+
 /// Import one file, filed by its date taken (or its mtime with `mtime_fallback`, else today).
+/// `md5` is the file's, when the caller hashed it already.
 pub async fn import_file(
     state: &Library,
     caller: &Caller,
     path: &Path,
     album_id: Option<i64>,
     mtime_fallback: bool,
+    md5: Option<String>,
 ) -> Result<Imported, LibraryError> {
     let opts = Options {
         upload: UploadOptions {
@@ -80,9 +99,9 @@ pub async fn import_file(
         Input::from_path(path),
         &opts,
         caller,
-        "local-import",
+        crate::db::LOCAL_IMPORT,
         fallback,
-        None,
+        md5,
     )
     .await?;
     let urls = ImageUrls::new(&rec.row, state);

@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use upstage_library::ingest;
-pub use upstage_library::ingest::{album_encoded_id, album_id, albums, import_caller, Imported};
+pub use upstage_library::ingest::{
+    album_encoded_id, album_id, albums, import_caller, imported_before, Imported,
+};
 
 use crate::api::ApiError;
 use crate::state::AppState;
@@ -25,8 +27,9 @@ pub async fn import_file(
     path: &Path,
     album_id: Option<i64>,
     mtime_fallback: bool,
+    md5: Option<String>,
 ) -> Result<Imported, ApiError> {
-    ingest::import_file(state, caller, path, album_id, mtime_fallback)
+    ingest::import_file(state, caller, path, album_id, mtime_fallback, md5)
         .await
         .map_err(|e| ApiError::from_library(e, state.limits().max_bytes))
 }

@@ -5,6 +5,7 @@ mod album_pages;
 mod albums;
 mod file_expiry;
 mod images;
+mod imported;
 mod pending;
 mod record;
 mod upgrade;
@@ -20,6 +21,7 @@ use std::str::FromStr;
 
 pub use albums::{Album, Category};
 pub use images::{claim_expired, delete_image_row_in, ImageRow, NewImage};
+pub use imported::LOCAL_IMPORT;
 pub use pending::{row_owns_key, take_stale_claims, KeyParts};
 pub use record::ClaimsLost;
 pub use users::{create_user_in, insert_key_in, set_key_hash_in, ApiKeyRow, User};

@@ -69,7 +69,14 @@ impl Local {
         Ok(Some(id))
     }
 
-    pub async fn import(&self, item: &Item) -> Result<Done, String> {
+    /// An earlier import of this file the journal does not know about.
+    pub async fn earlier(&self, item: &Item, md5: &str) -> Result<Option<String>, String> {
+        ingest::imported_before(&self.state, &self.caller, &item.path, md5)
+            .await
+            .map_err(|e| format!("looking for an earlier import: {e}"))
+    }
+
+    pub async fn import(&self, item: &Item, md5: Option<String>) -> Result<Done, String> {
         let album = self.album_for(item).await?;
         let imported = ingest::import_file(
             &self.state,
@@ -77,6 +84,7 @@ impl Local {
             &item.path,
             album,
             self.mtime_fallback,
+            md5,
         )
         .await
         .map_err(|e| e.message)?;

@@ -23,7 +23,7 @@ use crate::cli::ImportArgs;
 use crate::config::Config;
 use report::{Outcome, Reporter, Status};
 use turns::Turns;
-use upstage_client::journal::{self, Journal};
+use upstage_client::journal::{self, FileHashes, Journal};
 
 /// One file to import and the argument it was found under.
 #[derive(Clone, Debug)]
@@ -48,10 +48,24 @@ enum Target {
 }
 
 impl Target {
-    async fn import(&self, item: &Item) -> Result<Done, String> {
+    async fn import(&self, item: &Item, md5: Option<String>) -> Result<Done, String> {
         match self {
-            Target::Local(l) => l.import(item).await,
+            Target::Local(l) => l.import(item, md5).await,
             Target::Remote(r) => r.import(item).await,
+        }
+    }
+
+    /// Whether the target can find an earlier import of a file by its md5 (see [`Self::earlier`]).
+    fn finds_earlier(&self) -> bool {
+        matches!(self, Target::Local(_))
+    }
+
+    /// The URL of an earlier import of this file that the journal does not know (stopped between
+    /// the library's commit and the journal line).
+    async fn earlier(&self, item: &Item, md5: Option<&str>) -> Result<Option<String>, String> {
+        match (self, md5) {
+            (Target::Local(l), Some(md5)) => l.earlier(item, md5).await,
+            _ => Ok(None),
         }
     }
 }
@@ -231,11 +245,12 @@ async fn import_one(
     item: Item,
 ) -> Outcome {
     let path = item.path.clone();
+    let md5 = target.finds_earlier();
     // Hashed in chunks and sent streamed: a file is never whole in memory.
-    let read = tokio::task::spawn_blocking(move || journal::sha256_file(&path)).await;
+    let read = tokio::task::spawn_blocking(move || journal::file_hashes(&path, md5)).await;
     // Even a file that could not be read takes its turn, or every later file would wait forever.
     let turn = turns.wait(index).await;
-    let hash = match read {
+    let FileHashes { sha256: hash, md5 } = match read {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => return Outcome::failed(&item.path, None, format!("could not read: {e}")),
         Err(e) => return Outcome::failed(&item.path, None, e.to_string()),
@@ -262,7 +277,24 @@ async fn import_one(
         c.insert(hash.clone(), item.path.clone());
     }
     drop(turn);
-    match target.import(&item).await {
+    match target.earlier(&item, md5.as_deref()).await {
+        Ok(Some(url)) => {
+            let status = match journal.record(&hash, &item.path, &url, None) {
+                Ok(()) => Status::Duplicate(format!("already imported: {url}")),
+                Err(e) => Status::Failed(format!(
+                    "already imported as {url} but not journaled: {e:#}"
+                )),
+            };
+            return Outcome {
+                path: item.path,
+                sha256: Some(hash),
+                status,
+            };
+        }
+        Ok(None) => {}
+        Err(why) => return Outcome::failed(&item.path, Some(hash), why),
+    }
+    match target.import(&item, md5).await {
         Ok(done) => match journal.record(&hash, &item.path, &done.url, None) {
             Ok(()) => Outcome {
                 path: item.path,

@@ -1,0 +1,32 @@
+//! Finding a local import's earlier row for a file. An import that was stopped after a file's
+//! row was committed but before its journal line was written would otherwise import that file a
+//! second time when run again.
+
+use super::images::{ImageRow, COLUMNS};
+use super::{Db, DbError};
+
+/// The address local imports are recorded under (`ingest.rs`).
+pub const LOCAL_IMPORT: &str = "local-import";
+
+impl Db {
+    /// The oldest row a local import by `user_id` made of a file named `file_name` whose bytes as
+    /// read had this md5 (the stored main file's when nothing rewrote it, else `source_md5`).
+    pub async fn imported_before(
+        &self,
+        user_id: i64,
+        md5: &str,
+        file_name: &str,
+    ) -> Result<Option<ImageRow>, DbError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM images WHERE uploader_ip = $1 AND user_id = $2 \
+             AND (source_md5 = $3 OR (source_md5 IS NULL AND md5 = $3)) \
+             AND original_filename = $4 ORDER BY id LIMIT 1"
+        ))
+        .bind(LOCAL_IMPORT)
+        .bind(user_id)
+        .bind(md5)
+        .bind(file_name)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+}
