@@ -17,16 +17,26 @@ impl Db {
         md5: &str,
         file_name: &str,
     ) -> Result<Option<ImageRow>, DbError> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM images WHERE uploader_ip = $1 AND user_id = $2 \
-             AND (source_md5 = $3 OR (source_md5 IS NULL AND md5 = $3)) \
-             AND original_filename = $4 ORDER BY id LIMIT 1"
-        ))
-        .bind(LOCAL_IMPORT)
-        .bind(user_id)
-        .bind(md5)
-        .bind(file_name)
-        .fetch_optional(&self.pool)
-        .await?)
+        // Two lookups, each on its own md5 index: an OR across the columns, or the address
+        // first, would read every row an import ever made, once per file imported.
+        let by = |column: &str, unless: &str| {
+            format!(
+                "SELECT {COLUMNS} FROM images WHERE {column} = $1 {unless} AND uploader_ip = $2 \
+                 AND user_id = $3 AND original_filename = $4"
+            )
+        };
+        let sql = format!(
+            "SELECT * FROM ({} UNION ALL {}) AS earlier ORDER BY id LIMIT 1",
+            by("md5", "AND source_md5 IS NULL"),
+            by("source_md5", "")
+        );
+        Ok(sqlx::query_as(&sql)
+            // Numbered in order of first use: SQLite numbers `$N` parameters as they appear.
+            .bind(md5)
+            .bind(LOCAL_IMPORT)
+            .bind(user_id)
+            .bind(file_name)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 }
