@@ -113,3 +113,30 @@ async fn upload_view_tags_albums_duplicates_delete_and_expiry_on_postgres() {
     assert_eq!(gone.status(), 404);
     assert_eq!(s.state.db.keys().await.unwrap().len(), 2);
 }
+
+/// A local import finds its earlier row of a file (by name and md5 as read) on PostgreSQL too.
+#[tokio::test]
+async fn an_earlier_local_import_is_found_on_postgres() {
+    use upstage_server::ingest::{import_caller, import_file, imported_before};
+    let Some(db_url) = fresh_database().await else {
+        return;
+    };
+    let s = common::start_with(|c| c.database_url = Some(db_url.clone())).await;
+    let (caller, _) = import_caller(&s.state).await.unwrap();
+    let jpeg = common::jpeg(640, 480);
+    let md5 = hex::encode(<md5::Md5 as md5::Digest>::digest(&jpeg));
+    let path = s.dir.path().join("beach.jpg");
+    std::fs::write(&path, &jpeg).unwrap();
+    let before = imported_before(&s.state, &caller, &path, &md5).await;
+    assert_eq!(before.unwrap(), None);
+    let done = import_file(&s.state, &caller, &path, None, false, Some(md5.clone()))
+        .await
+        .unwrap();
+    let found = imported_before(&s.state, &caller, &path, &md5).await;
+    assert_eq!(found.unwrap(), Some(done.url));
+    // The same bytes under another name are another file.
+    let other = s.dir.path().join("other.jpg");
+    std::fs::write(&other, &jpeg).unwrap();
+    let found = imported_before(&s.state, &caller, &other, &md5).await;
+    assert_eq!(found.unwrap(), None);
+}
