@@ -69,6 +69,18 @@ impl Input {
         }
     }
 
+    /// The same input held in memory: a path is read (within the limits) once, here, so that its
+    /// bytes can be hashed before a stage rewrites them.
+    pub fn loaded(self, limits: &Limits) -> Result<Input, ItemError> {
+        let (client_name, options) = (self.client_name.clone(), self.options.clone());
+        let bytes = self.into_bytes(limits)?;
+        Ok(Input {
+            source: Source::Bytes(bytes),
+            client_name,
+            options,
+        })
+    }
+
     /// Take the bytes, refusing oversize input before reading it all.
     pub(crate) fn into_bytes(self, limits: &Limits) -> Result<Vec<u8>, ItemError> {
         match self.source {

@@ -70,14 +70,14 @@ pub async fn imported_before(
 }
 
 /// Import one file, filed by its date taken (or its mtime with `mtime_fallback`, else today).
-/// `md5` is the file's, when the caller hashed it already.
+/// Its md5 is taken from the one read that is processed and stored (the file may have changed
+/// since the caller looked at it).
 pub async fn import_file(
     state: &Library,
     caller: &Caller,
     path: &Path,
     album_id: Option<i64>,
     mtime_fallback: bool,
-    md5: Option<String>,
 ) -> Result<Imported, LibraryError> {
     let opts = Options {
         upload: UploadOptions {
@@ -101,7 +101,7 @@ pub async fn import_file(
         caller,
         crate::db::LOCAL_IMPORT,
         fallback,
-        md5,
+        None,
     )
     .await?;
     let urls = ImageUrls::new(&rec.row, state);

@@ -121,14 +121,14 @@ impl Processor {
         drop(queued);
         let queue = waiting_since.elapsed();
         let pipeline = self.pipeline.clone();
-        // The slot travels with the work: a dropped request does not free it before the pixels
-        // are done.
         // Taken after this item's own slot: a free one means a worker, and so a core, is idle.
         let beside = if self.running.available_permits() > 0 {
             Beside::IdleCore
         } else {
             Beside::Busy
         };
+        // The slot travels with the work: a dropped request does not free it before the pixels
+        // are done.
         let (ran, permit) = tokio::task::spawn_blocking(move || {
             (run_and_hash(&pipeline, input, upload_md5, beside), permit)
         })
@@ -226,8 +226,8 @@ fn store(
 }
 
 /// md5 of the stored main file and of the upload as received (when they differ). The upload's
-/// md5 was taken while it was received; the original is hashed again only when a stage rewrote
-/// it in place (GPS removal) or nobody hashed it on the way in (imports).
+/// md5 was taken before any stage ran (while it was received, or by `received.rs`); the
+/// original is hashed again only when a stage rewrote it in place (GPS removal).
 fn item_md5s(ctx: &ItemContext, upload_md5: Option<String>) -> (String, Option<String>) {
     let received = || upload_md5.clone().unwrap_or_else(|| md5_hex(&ctx.original));
     match &ctx.outputs.main {

@@ -27,9 +27,8 @@ pub async fn import_file(
     path: &Path,
     album_id: Option<i64>,
     mtime_fallback: bool,
-    md5: Option<String>,
 ) -> Result<Imported, ApiError> {
-    ingest::import_file(state, caller, path, album_id, mtime_fallback, md5)
+    ingest::import_file(state, caller, path, album_id, mtime_fallback)
         .await
         .map_err(|e| ApiError::from_library(e, state.limits().max_bytes))
 }

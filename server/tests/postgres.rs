@@ -129,7 +129,7 @@ async fn an_earlier_local_import_is_found_on_postgres() {
     std::fs::write(&path, &jpeg).unwrap();
     let before = imported_before(&s.state, &caller, &path, &md5).await;
     assert_eq!(before.unwrap(), None);
-    let done = import_file(&s.state, &caller, &path, None, false, Some(md5.clone()))
+    let done = import_file(&s.state, &caller, &path, None, false)
         .await
         .unwrap();
     let found = imported_before(&s.state, &caller, &path, &md5).await;

@@ -31,7 +31,8 @@ impl Db {
             by("source_md5", "")
         );
         Ok(sqlx::query_as(&sql)
-            // Numbered in order of first use: SQLite numbers `$N` parameters as they appear.
+            // `$1`..`$4` appear in the text in the order they are bound, which both databases read
+            // the same way.
             .bind(md5)
             .bind(LOCAL_IMPORT)
             .bind(user_id)

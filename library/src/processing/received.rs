@@ -1,7 +1,7 @@
 //! The md5 of an upload as received, when it was not taken while the body arrived (the HTTP
-//! adapter skips it when nothing needs it before processing, such as an admin's upload or a
-//! site without the duplicate check). A stage may rewrite the original in place (GPS removal),
-//! so the hash is always of the bytes before the pipeline runs.
+//! adapter skips it when nothing needs it before processing, such as an admin's upload with a
+//! worker idle; local imports and uploads hand over a path). A stage may rewrite the original in
+//! place (GPS removal), so the hash is always of the bytes before the pipeline runs.
 
 use std::time::{Duration, Instant};
 
@@ -20,8 +20,8 @@ pub enum Beside {
     Busy,
 }
 
-/// The pipeline's result and the input's md5 (`known` when given, else taken here for an input
-/// in memory; an input read from a path is hashed later from the bytes the pipeline read), and
+/// The pipeline's result and the input's md5 (`known` when given, else taken here: a path is
+/// read into memory first, as the pipeline would read it, and hashed from that one read), and
 /// how long the item waited for the hash.
 pub fn run_and_hash(
     pipeline: &Pipeline,
@@ -29,8 +29,15 @@ pub fn run_and_hash(
     known: Option<String>,
     beside: Beside,
 ) -> (Result<ItemContext, ItemError>, Option<String>, Duration) {
-    let Some(bytes) = input.bytes().filter(|_| known.is_none()) else {
+    if known.is_some() {
         return (pipeline.run(input), known, Duration::ZERO);
+    }
+    let input = match input.loaded(pipeline.limits()) {
+        Ok(input) => input,
+        Err(e) => return (Err(e), None, Duration::ZERO),
+    };
+    let Some(bytes) = input.bytes() else {
+        return (pipeline.run(input), None, Duration::ZERO);
     };
     if beside == Beside::IdleCore {
         let copy = bytes.to_vec();

@@ -42,22 +42,28 @@ fn an_input_in_memory_is_hashed_as_received_whoever_rewrites_it() {
 }
 
 #[test]
-fn a_known_md5_is_kept_and_a_path_is_left_to_the_store() {
+fn a_known_md5_is_kept() {
     let bytes = std::fs::read(photo()).expect("sample photo");
     let known = Some("given".to_owned());
     let input = Input::from_bytes("p.jpg", bytes);
     let (ctx, md5, waited) = run_and_hash(&rewriting(), input, known.clone(), Beside::Busy);
     assert!(ctx.is_ok());
     assert_eq!((md5, waited), (known, Duration::ZERO));
+}
 
-    let (ctx, md5, _) = run_and_hash(
-        &rewriting(),
-        Input::from_path(photo()),
-        None,
-        Beside::IdleCore,
-    );
-    assert!(ctx.is_ok());
-    assert_eq!(md5, None, "read by the pipeline: hashed from what it read");
+#[test]
+fn a_path_is_read_once_and_hashed_before_it_is_rewritten() {
+    let received = md5_hex(&std::fs::read(photo()).expect("sample photo"));
+    for beside in [Beside::IdleCore, Beside::Busy] {
+        let input = Input::from_path(photo());
+        let (ctx, md5, _) = run_and_hash(&rewriting(), input, None, beside);
+        assert!(ctx.is_ok(), "{beside:?}");
+        assert_eq!(md5.as_deref(), Some(received.as_str()), "{beside:?}");
+    }
+    let missing = Input::from_path("no/such/file.jpg");
+    let (ctx, md5, _) = run_and_hash(&rewriting(), missing, None, Beside::Busy);
+    assert!(ctx.is_err());
+    assert_eq!(md5, None);
 }
 
 #[test]

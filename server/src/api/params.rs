@@ -103,8 +103,8 @@ pub fn too_big(state: &AppState) -> ApiError {
     )
 }
 
-/// `hash`: whether the file's md5 is needed before processing (the duplicate check), so it is
-/// taken while the body arrives.
+/// `hash`: whether to take the file's md5 while the body arrives (`upload.rs` decides: the
+/// duplicate check needs it before processing, or every worker is busy).
 pub async fn collect(req: Request, state: &AppState, hash: bool) -> Result<Params, ApiError> {
     let mut params = Params::default();
     if let Some(q) = req.uri().query() {

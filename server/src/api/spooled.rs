@@ -65,7 +65,7 @@ pub struct MemoryHold {
 /// Receives one part chunk by chunk, and its md5 in the same pass when asked for or when the
 /// body goes to a temp file (the pipeline then reads the file itself: hashing later would read
 /// it a second time). A body kept in memory and not hashed here is hashed by the library before
-/// processing.
+/// any stage runs, beside the pixel work when a worker is idle.
 pub struct Spooler<'a> {
     temp_dir: &'a Path,
     into: Target,

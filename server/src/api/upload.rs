@@ -265,9 +265,16 @@ async fn upload(
     };
     let now = Utc::now().naive_utc();
     if state.cfg.duplicate_check && !caller.is_admin() {
-        // Taken while receiving whenever this check could apply; a body in memory that was not
-        // (a caller known only from the form) is hashed here.
-        let md5 = raw_md5.get_or_insert_with(|| input.bytes().map(md5_hex).unwrap_or_default());
+        // `hash_now` takes it while receiving whenever this check could apply; should that rule
+        // ever miss a case, a body in memory is hashed here and any other is an error, never a
+        // check against an empty md5.
+        if raw_md5.is_none() {
+            let bytes = input
+                .bytes()
+                .ok_or_else(|| ApiError::internal("an upload kept on disk arrived unhashed"))?;
+            raw_md5 = Some(md5_hex(bytes));
+        }
+        let md5 = raw_md5.as_deref().unwrap_or_default();
         if state
             .db
             .is_duplicate(md5, ip, &fmt_date(now - Duration::days(1)))

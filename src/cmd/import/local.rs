@@ -76,7 +76,7 @@ impl Local {
             .map_err(|e| format!("looking for an earlier import: {e}"))
     }
 
-    pub async fn import(&self, item: &Item, md5: Option<String>) -> Result<Done, String> {
+    pub async fn import(&self, item: &Item) -> Result<Done, String> {
         let album = self.album_for(item).await?;
         let imported = ingest::import_file(
             &self.state,
@@ -84,7 +84,6 @@ impl Local {
             &item.path,
             album,
             self.mtime_fallback,
-            md5,
         )
         .await
         .map_err(|e| e.message)?;

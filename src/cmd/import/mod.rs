@@ -5,8 +5,10 @@
 
 mod dry_run;
 mod local;
+mod one;
 mod remote;
 mod report;
+mod target;
 mod turns;
 
 use std::collections::HashMap;
@@ -22,8 +24,9 @@ use upstage_core::collect_inputs;
 use crate::cli::ImportArgs;
 use crate::config::Config;
 use report::{Outcome, Reporter, Status};
+use target::Target;
 use turns::Turns;
-use upstage_client::journal::{self, FileHashes, Journal};
+use upstage_client::journal::Journal;
 
 /// One file to import and the argument it was found under.
 #[derive(Clone, Debug)]
@@ -40,34 +43,6 @@ pub struct Done {
     pub date_gmt: Option<String>,
     /// `DateTimeOriginal`, …, `mtime`, `upload`; `None` when a remote site does not say.
     pub date_used: Option<String>,
-}
-
-enum Target {
-    Local(local::Local),
-    Remote(remote::Remote),
-}
-
-impl Target {
-    async fn import(&self, item: &Item, md5: Option<String>) -> Result<Done, String> {
-        match self {
-            Target::Local(l) => l.import(item, md5).await,
-            Target::Remote(r) => r.import(item).await,
-        }
-    }
-
-    /// Whether the target can find an earlier import of a file by its md5 (see [`Self::earlier`]).
-    fn finds_earlier(&self) -> bool {
-        matches!(self, Target::Local(_))
-    }
-
-    /// The URL of an earlier import of this file that the journal does not know (stopped between
-    /// the library's commit and the journal line).
-    async fn earlier(&self, item: &Item, md5: Option<&str>) -> Result<Option<String>, String> {
-        match (self, md5) {
-            (Target::Local(l), Some(md5)) => l.earlier(item, md5).await,
-            _ => Ok(None),
-        }
-    }
 }
 
 pub fn run(cfg: Config, args: ImportArgs) -> Result<ExitCode> {
@@ -199,7 +174,10 @@ async fn drive(
         });
     }
     let claimed: Arc<Mutex<HashMap<String, PathBuf>>> = Arc::default();
-    let turns = Arc::new(Turns::new());
+    let sizes = items
+        .iter()
+        .map(|i| std::fs::metadata(&i.path).ok().map(|m| m.len()));
+    let turns = Arc::new(Turns::new(sizes));
     let sem = Arc::new(Semaphore::new(workers.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     let total = items.len();
@@ -222,7 +200,7 @@ async fn drive(
         tasks.spawn(async move {
             let _permit = permit;
             let turn = (&*turns, index);
-            let outcome = import_one(&target, &journal, &claimed, turn, item).await;
+            let outcome = one::import_one(&target, &journal, &claimed, turn, item).await;
             reporter.file(&outcome);
             outcome
         });
@@ -235,85 +213,6 @@ async fn drive(
         }
     }
     (outcomes, total - started)
-}
-
-async fn import_one(
-    target: &Target,
-    journal: &Journal,
-    claimed: &Mutex<HashMap<String, PathBuf>>,
-    (turns, index): (&Turns, usize),
-    item: Item,
-) -> Outcome {
-    let path = item.path.clone();
-    let md5 = target.finds_earlier();
-    // Hashed in chunks and sent streamed: a file is never whole in memory.
-    let read = tokio::task::spawn_blocking(move || journal::file_hashes(&path, md5)).await;
-    // Even a file that could not be read takes its turn, or every later file would wait forever.
-    let turn = turns.wait(index).await;
-    let FileHashes { sha256: hash, md5 } = match read {
-        Ok(Ok(v)) => v,
-        Ok(Err(e)) => return Outcome::failed(&item.path, None, format!("could not read: {e}")),
-        Err(e) => return Outcome::failed(&item.path, None, e.to_string()),
-    };
-    if let Some(url) = journal.done.get(&hash).map(|e| &e.url) {
-        return Outcome {
-            path: item.path,
-            sha256: Some(hash),
-            status: Status::Duplicate(format!("already imported: {url}")),
-        };
-    }
-    {
-        let Ok(mut c) = claimed.lock() else {
-            return Outcome::failed(&item.path, Some(hash), "internal lock poisoned".into());
-        };
-        if let Some(first) = c.get(&hash) {
-            let why = format!("same content as {}", first.display());
-            return Outcome {
-                path: item.path,
-                sha256: Some(hash),
-                status: Status::Duplicate(why),
-            };
-        }
-        c.insert(hash.clone(), item.path.clone());
-    }
-    drop(turn);
-    match target.earlier(&item, md5.as_deref()).await {
-        Ok(Some(url)) => {
-            let status = match journal.record(&hash, &item.path, &url, None) {
-                Ok(()) => Status::Duplicate(format!("already imported: {url}")),
-                Err(e) => Status::Failed(format!(
-                    "already imported as {url} but not journaled: {e:#}"
-                )),
-            };
-            return Outcome {
-                path: item.path,
-                sha256: Some(hash),
-                status,
-            };
-        }
-        Ok(None) => {}
-        Err(why) => return Outcome::failed(&item.path, Some(hash), why),
-    }
-    match target.import(&item, md5).await {
-        Ok(done) => match journal.record(&hash, &item.path, &done.url, None) {
-            Ok(()) => Outcome {
-                path: item.path,
-                sha256: Some(hash),
-                status: Status::Imported(done),
-            },
-            Err(e) => Outcome::failed(
-                &item.path,
-                Some(hash),
-                format!("imported as {} but not journaled: {e:#}", done.url),
-            ),
-        },
-        Err(why) => {
-            if let Ok(mut c) = claimed.lock() {
-                c.remove(&hash);
-            }
-            Outcome::failed(&item.path, Some(hash), why)
-        }
-    }
 }
 
 /// The album name for `--albums-by-folder`: the file's folder relative to the argument it was

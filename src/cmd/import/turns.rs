@@ -1,84 +1,70 @@
 //! Files are hashed side by side, but each decides "first copy or duplicate" in the order the
 //! walk listed them: of two files with the same content, the one listed first is the one
-//! imported, in every run, whichever finished hashing first.
+//! imported, in every run, whichever finished hashing first. Only files of the same size can
+//! have the same content, so a file waits only for the earlier files of its size: a large video
+//! listed first holds back nothing but files exactly as large.
+
+use std::collections::HashMap;
 
 use tokio::sync::watch;
 
-/// The index of the next file allowed to decide.
+/// Per file size, the rank of the next file of that size allowed to decide.
 pub struct Turns {
-    next: watch::Sender<usize>,
+    /// Each file's size (`None`: unknown, it waits for nobody) and rank among files of that size.
+    places: Vec<(Option<u64>, usize)>,
+    next: HashMap<u64, watch::Sender<usize>>,
 }
 
 impl Turns {
-    pub fn new() -> Self {
-        Self {
-            next: watch::Sender::new(0),
-        }
+    /// `sizes` in listing order.
+    pub fn new(sizes: impl IntoIterator<Item = Option<u64>>) -> Self {
+        let mut next = HashMap::new();
+        let mut seen: HashMap<u64, usize> = HashMap::new();
+        let places = sizes
+            .into_iter()
+            .map(|size| {
+                let rank = size.map_or(0, |s| {
+                    next.entry(s).or_insert_with(|| watch::Sender::new(0));
+                    let n = seen.entry(s).or_insert(0);
+                    *n += 1;
+                    *n - 1
+                });
+                (size, rank)
+            })
+            .collect();
+        Turns { places, next }
     }
 
-    /// Waits until every file listed before `index` has had its turn. The files are started in
+    /// Waits until every earlier file of the same size has had its turn. Files are started in
     /// listing order, so every earlier one is already running and nothing waits on a later one.
+    /// Every started file must take its turn (and drop it), or the later ones wait forever.
     pub async fn wait(&self, index: usize) -> Turn<'_> {
-        let mut rx = self.next.subscribe();
-        // The sender is `self.next`, alive while borrowed here: `wait_for` cannot see it closed.
-        let _ = rx.wait_for(|next| *next >= index).await;
-        Turn { turns: self, index }
+        let (size, rank) = self.places.get(index).copied().unwrap_or((None, 0));
+        let sender = size.and_then(|s| self.next.get(&s));
+        if let Some(sender) = sender {
+            let mut rx = sender.subscribe();
+            // The sender lives in `self`, borrowed here: `wait_for` cannot see it closed.
+            let _ = rx.wait_for(|next| *next >= rank).await;
+        }
+        Turn { sender, rank }
     }
 }
 
 /// Held while a file decides; dropping it (also when unwinding) lets the next file go.
 pub struct Turn<'a> {
-    turns: &'a Turns,
-    index: usize,
+    sender: Option<&'a watch::Sender<usize>>,
+    rank: usize,
 }
 
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
-        let after = self.index + 1;
-        self.turns
-            .next
-            .send_modify(|next| *next = (*next).max(after));
+        if let Some(sender) = self.sender {
+            let after = self.rank + 1;
+            sender.send_modify(|next| *next = (*next).max(after));
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::{Arc, Mutex};
-    use std::time::Duration;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn files_decide_in_listing_order_whoever_is_ready_first() {
-        let turns = Arc::new(Turns::new());
-        let order = Arc::new(Mutex::new(Vec::new()));
-        let mut tasks = tokio::task::JoinSet::new();
-        for i in 0..6usize {
-            let (turns, order) = (turns.clone(), order.clone());
-            tasks.spawn(async move {
-                // The later a file is listed, the sooner its "hash" is ready.
-                tokio::time::sleep(Duration::from_millis(10 * (6 - i as u64))).await;
-                let _turn = turns.wait(i).await;
-                order.lock().expect("order").push(i);
-            });
-        }
-        while let Some(r) = tasks.join_next().await {
-            r.expect("task");
-        }
-        assert_eq!(*order.lock().expect("order"), vec![0, 1, 2, 3, 4, 5]);
-    }
-
-    #[tokio::test]
-    async fn a_turn_dropped_by_a_panic_still_lets_the_next_file_go() {
-        let turns = Arc::new(Turns::new());
-        let first = {
-            let turns = turns.clone();
-            tokio::spawn(async move {
-                let _turn = turns.wait(0).await;
-                panic!("deciding failed");
-            })
-        };
-        assert!(first.await.is_err());
-        let next = tokio::time::timeout(Duration::from_secs(5), turns.wait(1)).await;
-        assert!(next.is_ok(), "file 1 never got its turn");
-    }
-}
+#[path = "turns_tests.rs"]
+mod tests;
