@@ -57,15 +57,21 @@ async fn duplicated_upload() {
     .await;
 }
 
+/// A corpus photo that carries GPS, and its md5 as sent.
+fn gps_photo() -> Option<(Vec<u8>, String)> {
+    let corpus = upstage_testenv::corpus()?;
+    let bytes = std::fs::read(corpus.join("jpeg/plasma_ColorfulCups_images_2560x1600.jpg"))
+        .expect("corpus photo with GPS");
+    let md5 = hex::encode(<md5::Md5 as md5::Digest>::digest(&bytes));
+    Some((bytes, md5))
+}
+
 /// GPS removal changes the stored bytes; the duplicate rule still compares what was uploaded.
 #[tokio::test]
 async fn a_photo_with_gps_is_a_duplicate_when_uploaded_again() {
-    let Some(corpus) = upstage_testenv::corpus() else {
+    let Some((bytes, uploaded)) = gps_photo() else {
         return;
     };
-    let bytes = std::fs::read(corpus.join("jpeg/plasma_ColorfulCups_images_2560x1600.jpg"))
-        .expect("corpus photo with GPS");
-    let uploaded = hex::encode(<md5::Md5 as md5::Digest>::digest(&bytes));
     let s = common::start().await;
     let (_, bob) = s.user_key("bob").await;
     let up = || {
@@ -93,12 +99,9 @@ async fn a_photo_with_gps_is_a_duplicate_when_uploaded_again() {
 /// removal), since the next user's duplicate check compares against it.
 #[tokio::test]
 async fn an_admin_upload_hashed_after_receiving_still_counts_for_duplicates() {
-    let Some(corpus) = upstage_testenv::corpus() else {
+    let Some((bytes, uploaded)) = gps_photo() else {
         return;
     };
-    let bytes = std::fs::read(corpus.join("jpeg/plasma_ColorfulCups_images_2560x1600.jpg"))
-        .expect("corpus photo with GPS");
-    let uploaded = hex::encode(<md5::Md5 as md5::Digest>::digest(&bytes));
     let s = common::start().await;
     let (_, bob) = s.user_key("bob").await;
     let up = |key: &str| {
