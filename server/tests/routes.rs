@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use common::TestServer;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -49,35 +47,12 @@ fn location(r: &reqwest::Response) -> &str {
     r.headers()["location"].to_str().unwrap()
 }
 
-/// Every file under the data dir's `images/`.
-fn stored_files(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.join("images")];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
-fn files_named(s: &TestServer, name: &str) -> Vec<PathBuf> {
+/// The stored keys of an image's files, on disk or in the bucket.
+fn files_named(s: &TestServer, name: &str) -> Vec<String> {
     let prefix = format!("{name}.");
-    stored_files(s.dir.path())
+    s.stored_keys()
         .into_iter()
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&prefix))
-        })
+        .filter(|k| k.rsplit('/').next().is_some_and(|n| n.starts_with(&prefix)))
         .collect()
 }
 
