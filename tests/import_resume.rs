@@ -72,3 +72,35 @@ fn a_lost_journal_does_not_import_the_library_twice() {
         "{files3:?}"
     );
 }
+
+/// A rerun is a restart: what an interrupted import wrote and never recorded is removed once
+/// older than the grace period that keeps a running server's uploads safe (here a temp file of
+/// an interrupted write; claimed files go the same way, server/tests/reconcile.rs).
+#[test]
+fn a_rerun_removes_leftovers_older_than_the_grace_period() {
+    let env = Env::new();
+    make_image(&env.root().join("lib/a.jpg"), 1, 64, 48);
+    let first = env.import(&["lib"]);
+    assert!(first.status.success(), "{}", describe(&first));
+    let folder = env.data().join("images/2020/01/01");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let leftover = folder.join(".upstage-tmp-interrupted");
+    std::fs::write(&leftover, b"half a file").expect("leftover");
+
+    // Within the grace period (15 minutes by default) it may be a running server's: kept.
+    let young = env.import(&["lib"]);
+    assert!(young.status.success(), "{}", describe(&young));
+    assert!(leftover.exists(), "removed inside the grace period");
+
+    let rerun = env
+        .cmd()
+        .env("UPSTAGE_SERVER__RECONCILE_GRACE_SECONDS", "0")
+        .args(["import", "lib"])
+        .output()
+        .expect("rerun the import");
+    assert!(rerun.status.success(), "{}", describe(&rerun));
+    assert!(
+        !leftover.exists(),
+        "a leftover older than the grace period stays"
+    );
+}

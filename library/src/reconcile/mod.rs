@@ -57,7 +57,8 @@ impl Report {
             || !self.orphans.is_empty()
     }
 
-    fn log(&self, pass: &str) {
+    /// Logs what was removed (at `warn`, the keys at `info`), nothing when nothing was.
+    pub fn log(&self, pass: &str) {
         if self.removed_anything() {
             tracing::warn!(
                 pass,

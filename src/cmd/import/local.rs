@@ -33,6 +33,14 @@ impl Local {
         let state = ingest::open_library(opts)
             .await
             .with_context(|| format!("opening the library in {}", cfg.data_dir.display()))?;
+        // An import is a restart too: what an interrupted one (or upload) claimed and never
+        // recorded is removed, as `serve` does at start, once older than the grace period that
+        // keeps a running server's uploads safe.
+        let grace = std::time::Duration::from_secs(state.settings.reconcile_grace_seconds);
+        match upstage_server::reconcile::run(&state, false, grace).await {
+            Ok(report) => report.log("import"),
+            Err(e) => tracing::warn!("removing leftovers of interrupted imports failed: {e}"),
+        }
         let (caller, new_key) = ingest::import_caller(&state).await?;
         let user_id = caller.user_id().context("the importing user has no id")?;
         let album = match &args.album {
