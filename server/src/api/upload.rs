@@ -268,20 +268,18 @@ async fn upload(
         // `hash_now` takes it while receiving whenever this check could apply; should that rule
         // ever miss a case, a body in memory is hashed here and any other is an error, never a
         // check against an empty md5.
-        if raw_md5.is_none() {
-            let bytes = input
-                .bytes()
-                .ok_or_else(|| ApiError::internal("an upload kept on disk arrived unhashed"))?;
-            raw_md5 = Some(md5_hex(bytes));
-        }
-        let md5 = raw_md5.as_deref().unwrap_or_default();
-        if state
-            .db
-            .is_duplicate(md5, ip, &fmt_date(now - Duration::days(1)))
-            .await?
-        {
+        let md5 =
+            match raw_md5.take() {
+                Some(md5) => md5,
+                None => md5_hex(input.bytes().ok_or_else(|| {
+                    ApiError::internal("an upload kept on disk arrived unhashed")
+                })?),
+            };
+        let since = fmt_date(now - Duration::days(1));
+        if state.db.is_duplicate(&md5, ip, &since).await? {
             return Err(ApiError::bad("Duplicated upload", 101));
         }
+        raw_md5 = Some(md5);
     }
     flood_check(state, &caller, ip, now).await?;
     let from_library = |e| ApiError::from_library(e, state.limits().max_bytes);

@@ -53,47 +53,34 @@ pub async fn import_one(
         c.insert(hash.clone(), item.path.clone());
     }
     drop(turn);
-    match target.earlier(&item, md5.as_deref()).await {
-        Ok(Some(url)) => {
-            let status = match journal.record(&hash, &item.path, &url, None) {
-                Ok(()) => Status::Duplicate(format!("already imported: {url}")),
-                Err(e) => Status::Failed(format!(
-                    "already imported as {url} but not journaled: {e:#}"
-                )),
-            };
-            return Outcome {
-                path: item.path,
-                sha256: Some(hash),
-                status,
-            };
+    // Not imported: a later copy in this run may still be.
+    let unclaim = |why: String| {
+        if let Ok(mut c) = claimed.lock() {
+            c.remove(&hash);
         }
-        Ok(None) => {}
-        Err(why) => {
-            // Not imported: a later copy in this run may still be.
-            if let Ok(mut c) = claimed.lock() {
-                c.remove(&hash);
-            }
-            return Outcome::failed(&item.path, Some(hash), why);
-        }
-    }
-    match target.import(&item).await {
-        Ok(done) => match journal.record(&hash, &item.path, &done.url, None) {
-            Ok(()) => Outcome {
-                path: item.path,
-                sha256: Some(hash),
-                status: Status::Imported(done),
-            },
-            Err(e) => Outcome::failed(
-                &item.path,
-                Some(hash),
-                format!("imported as {} but not journaled: {e:#}", done.url),
-            ),
+        why
+    };
+    let status = match target.earlier(&item, md5.as_deref()).await {
+        Ok(Some(url)) => match journal.record(&hash, &item.path, &url, None) {
+            Ok(()) => Status::Duplicate(format!("already imported: {url}")),
+            Err(e) => Status::Failed(format!(
+                "already imported as {url} but not journaled: {e:#}"
+            )),
         },
-        Err(why) => {
-            if let Ok(mut c) = claimed.lock() {
-                c.remove(&hash);
-            }
-            Outcome::failed(&item.path, Some(hash), why)
-        }
+        Err(why) => Status::Failed(unclaim(why)),
+        Ok(None) => match target.import(&item).await {
+            Ok(done) => match journal.record(&hash, &item.path, &done.url, None) {
+                Ok(()) => Status::Imported(done),
+                Err(e) => {
+                    Status::Failed(format!("imported as {} but not journaled: {e:#}", done.url))
+                }
+            },
+            Err(why) => Status::Failed(unclaim(why)),
+        },
+    };
+    Outcome {
+        path: item.path,
+        sha256: Some(hash),
+        status,
     }
 }
