@@ -160,11 +160,10 @@ pub struct FileHashes {
 
 /// The sha256 of a file and, with `md5`, its md5, in one read in chunks.
 pub fn file_hashes(path: &Path, md5: bool) -> std::io::Result<FileHashes> {
-    // md-5 and sha2 share `digest`'s trait.
-    use sha2::Digest;
+    use sha2::Digest as _;
     let mut f = File::open(path)?;
     let mut sha = sha2::Sha256::new();
-    let mut md = md5.then(md5::Md5::new);
+    let mut md = md5.then(<md5_many::Md5 as md5_many::Digest>::new);
     let mut buf = vec![0u8; 256 * 1024];
     loop {
         let n = f.read(&mut buf)?;
@@ -173,12 +172,12 @@ pub fn file_hashes(path: &Path, md5: bool) -> std::io::Result<FileHashes> {
         }
         sha.update(&buf[..n]);
         if let Some(md) = &mut md {
-            md.update(&buf[..n]);
+            md5_many::Digest::update(md, &buf[..n]);
         }
     }
     Ok(FileHashes {
         sha256: hex::encode(sha.finalize()),
-        md5: md.map(|m| hex::encode(m.finalize())),
+        md5: md.map(|m| hex::encode(md5_many::Digest::finalize(m))),
     })
 }
 

@@ -8,13 +8,13 @@
 //! An item keeps its worker slot until it has a storing slot, so a slow storage backend holds back
 //! the pixel work instead of piling processed items up in memory.
 
+mod md5_queue;
 mod received;
 mod timing;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use md5::{Digest, Md5};
 use tokio::sync::Semaphore;
 use upstage_core::{Input, Pipeline};
 use upstage_sdk::{DateTaken, Format, ItemContext, OutputKind};
@@ -22,7 +22,8 @@ use upstage_storage::{store_item_journaled, Storage, StorageErrorKind, StoreOpti
 
 use crate::journal::DbJournal;
 use crate::LibraryError;
-use received::{run_and_hash, Beside};
+use md5_queue::Md5Queue;
+use received::{run_and_hash, Beside, Received};
 use timing::TimedJournal;
 pub use timing::{is_decode, Timings};
 
@@ -59,6 +60,8 @@ pub struct Processor {
     running: Arc<Semaphore>,
     storing: Arc<Semaphore>,
     waiting: Arc<Semaphore>,
+    /// Bodies waiting for a worker, to be hashed together (see `md5_queue`).
+    md5s: Arc<Md5Queue>,
     wait: Duration,
     /// Cancelled when the shutdown grace period is over: an upload still waiting for a worker
     /// then is refused rather than started.
@@ -83,6 +86,7 @@ impl Processor {
             running: Arc::new(Semaphore::new(workers.max(1))),
             storing: Arc::new(Semaphore::new(workers.max(1))),
             waiting: Arc::new(Semaphore::new(queue.max(1))),
+            md5s: Md5Queue::new(),
             wait,
             stopping,
         }
@@ -90,11 +94,6 @@ impl Processor {
 
     pub fn limits(&self) -> &upstage_core::Limits {
         self.pipeline.limits()
-    }
-
-    /// Workers with nothing to do right now.
-    pub fn idle_workers(&self) -> usize {
-        self.running.available_permits()
     }
 
     pub async fn process(
@@ -112,6 +111,13 @@ impl Processor {
             .clone()
             .try_acquire_owned()
             .map_err(|_| LibraryError::Busy)?;
+        // A body that will wait for a worker joins the bodies to be hashed together.
+        let received = match upload_md5 {
+            None if input.bytes().is_some() && self.running.available_permits() == 0 => {
+                Received::Queued(self.md5s.enqueue(input))
+            }
+            md5 => Received::Direct(input, md5),
+        };
         let permit = tokio::select! {
             p = tokio::time::timeout(self.wait, self.running.clone().acquire_owned()) => p
                 .map_err(|_| LibraryError::Busy)?
@@ -130,7 +136,7 @@ impl Processor {
         // The slot travels with the work: a dropped request does not free it before the pixels
         // are done.
         let (ran, permit) = tokio::task::spawn_blocking(move || {
-            (run_and_hash(&pipeline, input, upload_md5, beside), permit)
+            (run_and_hash(&pipeline, received, beside), permit)
         })
         .await
         .map_err(task_failed)?;
@@ -171,7 +177,7 @@ fn task_failed(e: tokio::task::JoinError) -> LibraryError {
 
 /// Lowercase hex md5, as the API answers it.
 pub fn md5_hex(bytes: &[u8]) -> String {
-    hex::encode(Md5::digest(bytes))
+    hex::encode(md5_many::md5(bytes))
 }
 
 /// Where and how a processed item is stored.

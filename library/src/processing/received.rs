@@ -9,6 +9,17 @@ use upstage_core::{Input, ItemError, Pipeline};
 use upstage_sdk::ItemContext;
 
 use super::md5_hex;
+use super::md5_queue::Ticket;
+
+/// An upload as its worker gets it.
+// One per upload, moved once into its worker: boxing the input would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Received {
+    /// With its md5 when taken already.
+    Direct(Input, Option<String>),
+    /// Waiting in the md5 queue: hashed with the others waiting.
+    Queued(Ticket),
+}
 
 /// Where the hash runs when the pipeline needs it taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,12 +34,20 @@ pub enum Beside {
 /// The pipeline's result and the input's md5 (`known` when given, else taken here: a path is
 /// read into memory first, as the pipeline would read it, and hashed from that one read), and
 /// how long the item waited for the hash.
-pub fn run_and_hash(
+pub(crate) fn run_and_hash(
     pipeline: &Pipeline,
-    input: Input,
-    known: Option<String>,
+    received: Received,
     beside: Beside,
 ) -> (Result<ItemContext, ItemError>, Option<String>, Duration) {
+    let (input, known) = match received {
+        Received::Direct(input, known) => (input, known),
+        Received::Queued(ticket) => {
+            let start = Instant::now();
+            let (input, md5) = ticket.claim();
+            let spent = start.elapsed();
+            return (pipeline.run(input), Some(md5), spent);
+        }
+    };
     if known.is_some() {
         return (pipeline.run(input), known, Duration::ZERO);
     }

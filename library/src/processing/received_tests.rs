@@ -1,4 +1,5 @@
 use super::*;
+use md5::Digest;
 use upstage_core::Limits;
 use upstage_sdk::{Needs, Stage, StageError};
 
@@ -24,6 +25,11 @@ fn photo() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/harbour-sunset.jpg")
 }
 
+/// The reference md5 (RustCrypto's).
+fn oracle(bytes: &[u8]) -> String {
+    hex::encode(md5::Md5::digest(bytes))
+}
+
 fn rewriting() -> Pipeline {
     Pipeline::new(vec![Box::new(Rewrite)], Limits::default())
 }
@@ -31,13 +37,22 @@ fn rewriting() -> Pipeline {
 #[test]
 fn an_input_in_memory_is_hashed_as_received_whoever_rewrites_it() {
     let bytes = std::fs::read(photo()).expect("sample photo");
-    let received = md5_hex(&bytes);
-    for beside in [Beside::IdleCore, Beside::Busy] {
+    let received = oracle(&bytes);
+    let queue = super::super::md5_queue::Md5Queue::new();
+    for (how, beside) in [
+        ("idle core", Beside::IdleCore),
+        ("busy", Beside::Busy),
+        ("queued", Beside::Busy),
+    ] {
         let input = Input::from_bytes("p.jpg", bytes.clone());
-        let (ctx, md5, _) = run_and_hash(&rewriting(), input, None, beside);
+        let input = match how {
+            "queued" => Received::Queued(queue.enqueue(input)),
+            _ => Received::Direct(input, None),
+        };
+        let (ctx, md5, _) = run_and_hash(&rewriting(), input, beside);
         let ctx = ctx.expect("pipeline");
-        assert_ne!(ctx.original, bytes, "{beside:?}: the stage rewrote it");
-        assert_eq!(md5.as_deref(), Some(received.as_str()), "{beside:?}");
+        assert_ne!(ctx.original, bytes, "{how}: the stage rewrote it");
+        assert_eq!(md5.as_deref(), Some(received.as_str()), "{how}");
     }
 }
 
@@ -46,22 +61,26 @@ fn a_known_md5_is_kept() {
     let bytes = std::fs::read(photo()).expect("sample photo");
     let known = Some("given".to_owned());
     let input = Input::from_bytes("p.jpg", bytes);
-    let (ctx, md5, waited) = run_and_hash(&rewriting(), input, known.clone(), Beside::Busy);
+    let (ctx, md5, waited) = run_and_hash(
+        &rewriting(),
+        Received::Direct(input, known.clone()),
+        Beside::Busy,
+    );
     assert!(ctx.is_ok());
     assert_eq!((md5, waited), (known, Duration::ZERO));
 }
 
 #[test]
 fn a_path_is_read_once_and_hashed_before_it_is_rewritten() {
-    let received = md5_hex(&std::fs::read(photo()).expect("sample photo"));
+    let received = oracle(&std::fs::read(photo()).expect("sample photo"));
     for beside in [Beside::IdleCore, Beside::Busy] {
         let input = Input::from_path(photo());
-        let (ctx, md5, _) = run_and_hash(&rewriting(), input, None, beside);
+        let (ctx, md5, _) = run_and_hash(&rewriting(), Received::Direct(input, None), beside);
         assert!(ctx.is_ok(), "{beside:?}");
         assert_eq!(md5.as_deref(), Some(received.as_str()), "{beside:?}");
     }
     let missing = Input::from_path("no/such/file.jpg");
-    let (ctx, md5, _) = run_and_hash(&rewriting(), missing, None, Beside::Busy);
+    let (ctx, md5, _) = run_and_hash(&rewriting(), Received::Direct(missing, None), Beside::Busy);
     assert!(ctx.is_err());
     assert_eq!(md5, None);
 }
@@ -69,7 +88,11 @@ fn a_path_is_read_once_and_hashed_before_it_is_rewritten() {
 #[test]
 fn a_failed_item_still_joins_its_hash() {
     let input = Input::from_bytes("x.jpg", b"not an image".to_vec());
-    let (ctx, md5, _) = run_and_hash(&rewriting(), input, None, Beside::IdleCore);
+    let (ctx, md5, _) = run_and_hash(
+        &rewriting(),
+        Received::Direct(input, None),
+        Beside::IdleCore,
+    );
     assert!(ctx.is_err());
-    assert_eq!(md5, Some(md5_hex(b"not an image")));
+    assert_eq!(md5, Some(oracle(b"not an image")));
 }

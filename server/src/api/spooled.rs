@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use md5::{Digest, Md5};
+use md5_many::{Digest, Md5};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use upstage_library::processing::{temp_path, TempFile};
 

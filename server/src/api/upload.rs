@@ -84,12 +84,10 @@ async fn run(state: Shared, version: String, action: String, req: Request) -> Re
     let cut = req.extensions().get::<CutReason>().cloned();
     let receiving = std::time::Instant::now();
     // The md5 is taken while the body arrives when the duplicate check may need it before
-    // processing, or when every worker is busy: the body will queue, so hashing now delays
-    // nothing. Otherwise the library takes it beside the pixels, on a core that is idle, and a
-    // lone upload does not wait for it.
-    let hash_now = (state.cfg.duplicate_check
-        && !header_caller.as_ref().is_some_and(Caller::is_admin))
-        || state.processor.idle_workers() == 0;
+    // processing. Otherwise the library takes it: beside the pixels on an idle core, or, when the
+    // body waits for a worker, together with the other bodies waiting (one SIMD pass for all).
+    let hash_now =
+        state.cfg.duplicate_check && !header_caller.as_ref().is_some_and(Caller::is_admin);
     let collected = collect(req, &state, hash_now).await;
     let spool = receiving.elapsed();
     // A body the server stopped reading (too slow, shutting down) is answered as such, whatever

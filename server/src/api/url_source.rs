@@ -210,13 +210,13 @@ async fn download(
     let temp = tempfile::NamedTempFile::new_in(temp_dir).map_err(storage)?;
     let mut out = tokio::fs::File::from_std(temp.as_file().try_clone().map_err(storage)?);
     let mut bytes = 0u64;
-    let mut md5 = <md5::Md5 as md5::Digest>::new();
+    let mut md5 = <md5_many::Md5 as md5_many::Digest>::new();
     while let Some(chunk) = response.chunk().await.map_err(network)? {
         bytes += chunk.len() as u64;
         if bytes > max_bytes {
             return Err(UrlError::TooLarge);
         }
-        md5::Digest::update(&mut md5, &chunk);
+        md5_many::Digest::update(&mut md5, &chunk);
         out.write_all(&chunk).await.map_err(storage)?;
     }
     // tokio's File finishes writes in the background; flush so the caller reads all of it.
@@ -226,7 +226,7 @@ async fn download(
     Ok(Fetched {
         path,
         bytes,
-        md5: hex::encode(md5::Digest::finalize(md5)),
+        md5: hex::encode(md5_many::Digest::finalize(md5)),
         file_name: file_name(url),
     })
 }
