@@ -96,6 +96,11 @@ impl Processor {
         self.pipeline.limits()
     }
 
+    /// Bodies waiting for a worker whose md5 is still to be taken (see `md5_queue`).
+    pub fn waiting_md5s(&self) -> usize {
+        self.md5s.len()
+    }
+
     pub async fn process(
         &self,
         input: Input,
@@ -113,9 +118,10 @@ impl Processor {
             .map_err(|_| LibraryError::Busy)?;
         // A body that will wait for a worker joins the bodies to be hashed together.
         let received = match upload_md5 {
-            None if input.bytes().is_some() && self.running.available_permits() == 0 => {
-                Received::Queued(self.md5s.enqueue(input))
-            }
+            None if self.running.available_permits() == 0 => match self.md5s.enqueue(input) {
+                Ok(ticket) => Received::Queued(ticket),
+                Err(path) => Received::Direct(*path, None),
+            },
             md5 => Received::Direct(input, md5),
         };
         let permit = tokio::select! {

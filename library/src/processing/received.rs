@@ -1,7 +1,9 @@
 //! The md5 of an upload as received, when it was not taken while the body arrived (the HTTP
-//! adapter skips it when nothing needs it before processing, such as an admin's upload with a
-//! worker idle; local imports and uploads hand over a path). A stage may rewrite the original in
-//! place (GPS removal), so the hash is always of the bytes before the pipeline runs.
+//! adapter skips it when nothing needs it before processing, such as an admin's upload; local
+//! imports and uploads hand over a path): beside the pixels when a core is idle, first when every
+//! worker is busy, or, for a body that waited for a worker, in one pass with the others waiting
+//! (`md5_queue`). A stage may rewrite the original in place (GPS removal), so the hash is always
+//! of the bytes before the pipeline runs.
 
 use std::time::{Duration, Instant};
 
@@ -42,6 +44,16 @@ pub(crate) fn run_and_hash(
     let (input, known) = match received {
         Received::Direct(input, known) => (input, known),
         Received::Queued(ticket) => {
+            // A core idle now: no reason to make this body wait for a pass.
+            let ticket = match beside {
+                Beside::IdleCore => match ticket.take_back() {
+                    Ok(input) => {
+                        return run_and_hash(pipeline, Received::Direct(input, None), beside)
+                    }
+                    Err(ticket) => ticket,
+                },
+                Beside::Busy => ticket,
+            };
             let start = Instant::now();
             let (input, md5) = ticket.claim();
             let spent = start.elapsed();

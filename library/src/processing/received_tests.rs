@@ -39,15 +39,23 @@ fn an_input_in_memory_is_hashed_as_received_whoever_rewrites_it() {
     let bytes = std::fs::read(photo()).expect("sample photo");
     let received = oracle(&bytes);
     let queue = super::super::md5_queue::Md5Queue::new();
-    for (how, beside) in [
-        ("idle core", Beside::IdleCore),
-        ("busy", Beside::Busy),
-        ("queued", Beside::Busy),
+    for (how, queued, beside) in [
+        ("idle core", false, Beside::IdleCore),
+        ("busy", false, Beside::Busy),
+        ("queued, every worker busy", true, Beside::Busy),
+        ("queued, then a core idle", true, Beside::IdleCore),
     ] {
         let input = Input::from_bytes("p.jpg", bytes.clone());
-        let input = match how {
-            "queued" => Received::Queued(queue.enqueue(input)),
-            _ => Received::Direct(input, None),
+        let input = match queue.enqueue(input) {
+            Ok(ticket) if queued => Received::Queued(ticket),
+            Ok(ticket) => Received::Direct(
+                ticket
+                    .take_back()
+                    .map_err(|_| "taken")
+                    .expect("no pass ran"),
+                None,
+            ),
+            Err(_) => unreachable!("an input in memory is queued"),
         };
         let (ctx, md5, _) = run_and_hash(&rewriting(), input, beside);
         let ctx = ctx.expect("pipeline");

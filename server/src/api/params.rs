@@ -104,7 +104,7 @@ pub fn too_big(state: &AppState) -> ApiError {
 }
 
 /// `hash`: whether to take the file's md5 while the body arrives (`upload.rs` decides: the
-/// duplicate check needs it before processing, or every worker is busy).
+/// duplicate check needs it before processing).
 pub async fn collect(req: Request, state: &AppState, hash: bool) -> Result<Params, ApiError> {
     let mut params = Params::default();
     if let Some(q) = req.uri().query() {
