@@ -41,10 +41,23 @@ async fn an_admin_can_upload_from_an_allow_listed_url() {
         .await
         .unwrap();
     let url = first["image"]["url"].as_str().unwrap().to_owned();
+    let served = common::client()
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     let body = upload_url(&s, &url).await;
     assert_eq!(body["status_code"], 200, "{body}");
     assert_eq!(body["image"]["original_filename"], "origin-photo.jpg");
     assert_eq!(body["image"]["width"], 800);
+    // The md5 taken while downloading is that of the bytes the URL served.
+    let md5 = hex::encode(<md5::Md5 as md5::Digest>::digest(&served));
+    let image = &body["image"];
+    let as_received = image["source_md5"].as_str().or(image["md5"].as_str());
+    assert_eq!(as_received, Some(md5.as_str()), "{body}");
     assert!(
         std::fs::read_dir(s.dir.path().join("tmp"))
             .unwrap()
