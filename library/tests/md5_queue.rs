@@ -77,13 +77,7 @@ impl Drop for OpenOnDrop {
 /// lengths), the same pixels.
 fn photo(n: usize) -> Vec<u8> {
     let jpeg = std::fs::read(common::photo()).expect("sample photo");
-    let text = format!("copy {n} {}", "x".repeat(n * 7));
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xFE]);
-    out.extend_from_slice(&((text.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(text.as_bytes());
-    out.extend_from_slice(&jpeg[2..]);
-    out
+    upstage_testenv::with_comment(&jpeg, &format!("copy {n} {}", "x".repeat(n * 7)))
 }
 
 fn oracle(bytes: &[u8]) -> String {

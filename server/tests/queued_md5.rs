@@ -17,13 +17,7 @@ fn oracle(bytes: &[u8]) -> String {
 /// sent), with a numbered comment after its start marker: distinct bytes and lengths.
 fn gps_photo(n: usize) -> Vec<u8> {
     let jpeg = include_bytes!("fixtures/gps-position.jpg");
-    let text = format!("copy {n} {}", "x".repeat(n * 11));
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xFE]);
-    out.extend_from_slice(&((text.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(text.as_bytes());
-    out.extend_from_slice(&jpeg[2..]);
-    out
+    upstage_testenv::with_comment(jpeg, &format!("copy {n} {}", "x".repeat(n * 11)))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

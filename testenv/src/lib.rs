@@ -2,10 +2,13 @@
 //! when it is there, and **fails** naming the command that provides it when it is not. A test may
 //! skip only when `UPSTAGE_TEST_SKIP` names the need explicitly (comma-separated: `corpus`,
 //! `postgres`, `s3`, `ffmpeg`, `curl`, or `all`), so a run can never pass by silently doing less.
-//! `scripts/test` provides everything and sets nothing that skips.
+//! `scripts/test` provides everything and sets nothing that skips. Beside that policy, what
+//! several suites make alike (`with_comment`: distinct copies of one JPEG).
 
 mod dirs;
+mod jpeg;
 pub use dirs::{package_dir, workspace_root};
+pub use jpeg::with_comment;
 
 use std::path::{Path, PathBuf};
 
