@@ -59,13 +59,8 @@ async fn uploads_hashed_together_while_queued_each_keep_their_own_md5() {
         assert_ne!(image["md5"], oracle(body), "{answer}");
         assert_eq!(image["source_md5"], oracle(body), "{answer}");
         let url = image["image"]["url"].as_str().unwrap();
-        let stored = common::client().get(url).send().await.unwrap();
-        assert_eq!(stored.status(), 200, "{url}");
-        assert_eq!(
-            json_str(&image["md5"]),
-            oracle(&stored.bytes().await.unwrap()),
-            "{url}"
-        );
+        let stored = common::fetch(url).await;
+        assert_eq!(json_str(&image["md5"]), oracle(&stored), "{url}");
     }
     watching.abort();
     assert!(

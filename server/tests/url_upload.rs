@@ -41,14 +41,7 @@ async fn an_admin_can_upload_from_an_allow_listed_url() {
         .await
         .unwrap();
     let url = first["image"]["url"].as_str().unwrap().to_owned();
-    let served = common::client()
-        .get(&url)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let served = common::fetch(&url).await;
     let body = upload_url(&s, &url).await;
     assert_eq!(body["status_code"], 200, "{body}");
     assert_eq!(body["image"]["original_filename"], "origin-photo.jpg");

@@ -152,14 +152,7 @@ async fn an_mp4_matches_the_example_key_for_key_and_type_for_type() {
     );
     assert_eq!(img["url_short"], format!("{}/video/{id}", s.url));
     for sub in ["frame", "thumb"] {
-        let bytes = common::client()
-            .get(img[sub]["url"].as_str().unwrap())
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let bytes = common::fetch(img[sub]["url"].as_str().unwrap()).await;
         let decoded = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg)
             .expect("valid JPEG");
         if sub == "thumb" {

@@ -182,6 +182,13 @@ pub fn client() -> reqwest::Client {
         .unwrap()
 }
 
+/// The bytes `url` serves, which must answer 200.
+pub async fn fetch(url: &str) -> Vec<u8> {
+    let r = client().get(url).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{url}");
+    r.bytes().await.unwrap().to_vec()
+}
+
 pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
     encode(
         &RgbImage::from_fn(w, h, |x, y| {

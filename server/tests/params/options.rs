@@ -3,7 +3,7 @@
 use chrono::Utc;
 use serde_json::{json, Value};
 
-use crate::common::table::{case, client, ok, ok_image, run, source, text, with, Check, Expect};
+use crate::common::table::{case, ok, ok_image, run, source, text, with, Check, Expect};
 use crate::{common, parse, photo, row_of, up};
 
 #[tokio::test]
@@ -102,14 +102,7 @@ async fn width_resizes() {
     .await;
     // The stored file really is 400 wide.
     let url = out[0]["image"]["url"].as_str().unwrap();
-    let bytes = client()
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let bytes = common::fetch(url).await;
     let stored = image::load_from_memory(&bytes).unwrap();
     assert_eq!((stored.width(), stored.height()), (400, 300));
 }
