@@ -27,6 +27,17 @@ impl Pipeline {
     /// Run one item through every stage. The decoded raster is dropped before returning, so a
     /// finished item holds only encoded outputs.
     pub fn run(&self, input: Input) -> Result<ItemContext, ItemError> {
+        self.run_observed(input, &mut |_| {})
+    }
+
+    /// [`Pipeline::run`], calling `before_pixels` once, just before the first decode: the stages
+    /// that only read metadata have run (EXIF read, GPS removed), and the pixel work that takes
+    /// most of an item's time is about to start. Never called for an item no stage decodes.
+    pub fn run_observed(
+        &self,
+        input: Input,
+        before_pixels: &mut dyn FnMut(&ItemContext),
+    ) -> Result<ItemContext, ItemError> {
         let start = Instant::now();
         let client_name = input.client_name.clone();
         let options = input.options.clone();
@@ -43,8 +54,13 @@ impl Pipeline {
         }
         time(&mut ctx, "probe", start);
 
+        let mut decoded = false;
         for (i, stage) in self.stages.iter().enumerate() {
             if ctx.pixels.is_none() && matches!(stage.needs(&ctx), Needs::Pixels(_)) {
+                if !decoded {
+                    decoded = true;
+                    before_pixels(&ctx);
+                }
                 let t = Instant::now();
                 let request = self.pixel_request(i, &ctx);
                 ctx.pixels = Some(decode_for(&ctx, request)?);

@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use upstage_core::{Input, Pipeline};
 use upstage_sdk::{DateTaken, Format, ItemContext, OutputKind};
-use upstage_storage::{store_item_journaled, Storage, StorageErrorKind, StoreOptions, StoredItem};
+use upstage_storage::{
+    store_item_ahead, Ahead, Storage, StorageErrorKind, StoreOptions, StoredItem,
+};
 
 use crate::journal::DbJournal;
 use crate::LibraryError;
@@ -141,13 +143,14 @@ impl Processor {
         };
         // The slot travels with the work: a dropped request does not free it before the pixels
         // are done.
+        let storage = self.storage.clone();
         let (ran, permit) = tokio::task::spawn_blocking(move || {
-            (run_and_hash(&pipeline, received, beside), permit)
+            let ran = run_and_hash(&pipeline, received, beside, Some(storage.as_ref()));
+            (ran, permit)
         })
         .await
         .map_err(task_failed)?;
-        let (ctx, upload_md5, md5_wait) = ran;
-        let ctx = ctx.map_err(LibraryError::Item)?;
+        let ctx = ran.ctx.map_err(LibraryError::Item)?;
         let storing_since = Instant::now();
         let slot = self
             .storing
@@ -165,9 +168,10 @@ impl Processor {
                 mode,
                 tz,
             };
-            store(place, ctx, filing, upload_md5).map(|mut p| {
+            let ahead = ran.ahead;
+            store(place, ctx, filing, ran.md5, ahead.as_ref()).map(|mut p| {
                 p.timings.queue = queue;
-                p.timings.md5 = md5_wait;
+                p.timings.md5 = ran.md5_wait;
                 p.timings.store = storing_since.elapsed();
                 p
             })
@@ -200,6 +204,7 @@ fn store(
     ctx: ItemContext,
     filing: FilingDate,
     upload_md5: Option<String>,
+    ahead: Option<&Ahead>,
 ) -> Result<Processed, LibraryError> {
     let mut timings = Timings::default();
     timings.add_stages(&ctx.timings);
@@ -210,7 +215,7 @@ fn store(
         inner: &mut *place.journal,
         spent: Duration::ZERO,
     };
-    let stored = store_item_journaled(place.storage, &ctx, &opts, &mut timed);
+    let stored = store_item_ahead(place.storage, &ctx, &opts, &mut timed, ahead);
     timings.claim = timed.spent;
     let stored = stored.map_err(|e| match (e.kind, place.journal.take_failure()) {
         // The database refused the claims: nothing was written.

@@ -1,14 +1,16 @@
-//! The md5 of an upload as received, when it was not taken while the body arrived (the HTTP
-//! adapter skips it when nothing needs it before processing, such as an admin's upload; local
-//! imports and uploads hand over a path): beside the pixels when a core is idle, first when every
-//! worker is busy, or, for a body that waited for a worker, in one pass with the others waiting
-//! (`md5_queue`). A stage may rewrite the original in place (GPS removal), so the hash is always
-//! of the bytes before the pipeline runs.
+//! What a worker does with an upload besides the pipeline. The md5 as received, when it was not
+//! taken while the body arrived (the HTTP adapter skips it when nothing needs it before
+//! processing, such as an admin's upload; local imports and uploads hand over a path): beside the
+//! pixels when a core is idle, first when every worker is busy, or, for a body that waited for a
+//! worker, in one pass with the others waiting (`md5_queue`). A stage may rewrite the original in
+//! place (GPS removal), so the hash is always of the bytes before the pipeline runs. And, with a
+//! core idle, the write ahead of the original, so that storing it is a link.
 
 use std::time::{Duration, Instant};
 
 use upstage_core::{Input, ItemError, Pipeline};
 use upstage_sdk::ItemContext;
+use upstage_storage::{Ahead, Storage, StorageErrorKind};
 
 use super::md5_hex;
 use super::md5_queue::Ticket;
@@ -33,14 +35,36 @@ pub enum Beside {
     Busy,
 }
 
-/// The pipeline's result and the input's md5 (`known` when given, else taken here: a path is
-/// read into memory first, as the pipeline would read it, and hashed from that one read), and
-/// how long the item waited for the hash.
+/// What a worker's run gives: the pipeline's result, the input's md5 (`known` when given, else
+/// taken here), how long the item waited for the hash, and the original written ahead, when it
+/// was (see [`write_ahead`]).
+pub(crate) struct Ran {
+    pub ctx: Result<ItemContext, ItemError>,
+    pub md5: Option<String>,
+    pub md5_wait: Duration,
+    pub ahead: Option<Ahead>,
+}
+
+impl Ran {
+    fn plain(ctx: Result<ItemContext, ItemError>, md5: Option<String>, md5_wait: Duration) -> Self {
+        Ran {
+            ctx,
+            md5,
+            md5_wait,
+            ahead: None,
+        }
+    }
+}
+
+/// Runs the pipeline and takes the md5 the input still needs: a path is read into memory first,
+/// as the pipeline would read it, and hashed from that one read. With a core idle, the hash and
+/// the write ahead of the original into `storage` (when given) run beside the pixels.
 pub(crate) fn run_and_hash(
     pipeline: &Pipeline,
     received: Received,
     beside: Beside,
-) -> (Result<ItemContext, ItemError>, Option<String>, Duration) {
+    storage: Option<&dyn Storage>,
+) -> Ran {
     let (input, known) = match received {
         Received::Direct(input, known) => (input, known),
         Received::Queued(ticket) => {
@@ -48,7 +72,8 @@ pub(crate) fn run_and_hash(
             let ticket = match beside {
                 Beside::IdleCore => match ticket.take_back() {
                     Ok(input) => {
-                        return run_and_hash(pipeline, Received::Direct(input, None), beside)
+                        let direct = Received::Direct(input, None);
+                        return run_and_hash(pipeline, direct, beside, storage);
                     }
                     Err(ticket) => ticket,
                 },
@@ -57,49 +82,104 @@ pub(crate) fn run_and_hash(
             let start = Instant::now();
             let (input, md5) = ticket.claim();
             let spent = start.elapsed();
-            return (pipeline.run(input), Some(md5), spent);
+            return Ran::plain(pipeline.run(input), Some(md5), spent);
         }
     };
-    if known.is_some() {
-        return (pipeline.run(input), known, Duration::ZERO);
-    }
-    let input = match input.loaded(pipeline.limits()) {
-        Ok(input) => input,
-        Err(e) => return (Err(e), None, Duration::ZERO),
+    let input = match known {
+        Some(_) => input,
+        None => match input.loaded(pipeline.limits()) {
+            Ok(input) => input,
+            Err(e) => return Ran::plain(Err(e), None, Duration::ZERO),
+        },
     };
-    let Some(bytes) = input.bytes() else {
-        return (pipeline.run(input), None, Duration::ZERO);
-    };
-    if beside == Beside::IdleCore {
-        let copy = bytes.to_vec();
-        return std::thread::scope(|s| {
-            let hashing = std::thread::Builder::new()
-                .name("upstage-md5".into())
-                .spawn_scoped(s, move || md5_hex(&copy));
-            match hashing {
-                Ok(hashing) => {
-                    let ctx = pipeline.run(input);
-                    let waited = Instant::now();
-                    // md5 of a byte slice cannot panic; a join error would be a bug elsewhere.
-                    let md5 = hashing.join().ok();
-                    (ctx, md5, waited.elapsed())
-                }
-                // No thread to be had: hash here, as when every worker is busy.
-                Err(_) => hash_first(pipeline, input),
-            }
-        });
+    match (beside, known) {
+        (Beside::IdleCore, known) => beside_pixels(pipeline, input, known, storage),
+        (Beside::Busy, Some(known)) => Ran::plain(pipeline.run(input), Some(known), Duration::ZERO),
+        (Beside::Busy, None) => hash_first(pipeline, input),
     }
-    hash_first(pipeline, input)
 }
 
-fn hash_first(
+/// The idle core's share: the md5 (on a copy of the input, when not known) and the write ahead
+/// of the original, each on its own thread while this one makes the pixels.
+fn beside_pixels(
     pipeline: &Pipeline,
     input: Input,
-) -> (Result<ItemContext, ItemError>, Option<String>, Duration) {
+    known: Option<String>,
+    storage: Option<&dyn Storage>,
+) -> Ran {
+    std::thread::scope(|s| {
+        let hashing = match (&known, input.bytes()) {
+            (None, Some(bytes)) => {
+                let copy = bytes.to_vec();
+                let spawned = std::thread::Builder::new()
+                    .name("upstage-md5".into())
+                    .spawn_scoped(s, move || md5_hex(&copy));
+                match spawned {
+                    Ok(hashing) => Some(hashing),
+                    // No thread to be had: hash here, as when every worker is busy.
+                    Err(_) => return hash_first(pipeline, input),
+                }
+            }
+            _ => None,
+        };
+        let mut writing = None;
+        let ctx = pipeline.run_observed(input, &mut |ctx| {
+            writing = storage.and_then(|storage| write_ahead(s, storage, ctx));
+        });
+        let (md5, md5_wait) = match hashing {
+            Some(hashing) => {
+                let waited = Instant::now();
+                // md5 of a byte slice cannot panic; a join error would be a bug elsewhere.
+                (hashing.join().ok(), waited.elapsed())
+            }
+            None => (known, Duration::ZERO),
+        };
+        let ahead = writing.and_then(|w| w.join().ok().flatten());
+        Ran {
+            ctx,
+            md5,
+            md5_wait,
+            ahead,
+        }
+    })
+}
+
+/// Originals larger than this are not copied to be written ahead: the copy would hold that much
+/// memory again, outside the bodies' budget.
+const AHEAD_MAX_BYTES: usize = 32 << 20;
+
+/// Starts writing the original, as it is when the pixel work begins, into `storage` on its own
+/// thread: it is then usually on disk and synced before its name is known (see
+/// `upstage_storage::Ahead`). Not for an upload asking for a `width`, which stores a resized
+/// main file, nor when the backend cannot (the original is then written when stored).
+fn write_ahead<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    storage: &'scope dyn Storage,
+    ctx: &ItemContext,
+) -> Option<std::thread::ScopedJoinHandle<'scope, Option<Ahead>>> {
+    if ctx.options.width.is_some() || ctx.original.len() > AHEAD_MAX_BYTES {
+        return None;
+    }
+    let copy = ctx.original.clone();
+    std::thread::Builder::new()
+        .name("upstage-ahead".into())
+        .spawn_scoped(scope, move || match storage.stage(&copy) {
+            Ok(file) => Some(Ahead::new(copy, file)),
+            Err(e) => {
+                if e.kind != StorageErrorKind::Unsupported {
+                    tracing::debug!("original not written ahead, it will be when stored: {e}");
+                }
+                None
+            }
+        })
+        .ok()
+}
+
+fn hash_first(pipeline: &Pipeline, input: Input) -> Ran {
     let start = Instant::now();
     let md5 = input.bytes().map(md5_hex);
     let spent = start.elapsed();
-    (pipeline.run(input), md5, spent)
+    Ran::plain(pipeline.run(input), md5, spent)
 }
 
 #[cfg(test)]

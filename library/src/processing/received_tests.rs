@@ -57,7 +57,7 @@ fn an_input_in_memory_is_hashed_as_received_whoever_rewrites_it() {
             ),
             Err(_) => unreachable!("an input in memory is queued"),
         };
-        let (ctx, md5, _) = run_and_hash(&rewriting(), input, beside);
+        let Ran { ctx, md5, .. } = run_and_hash(&rewriting(), input, beside, None);
         let ctx = ctx.expect("pipeline");
         assert_ne!(ctx.original, bytes, "{how}: the stage rewrote it");
         assert_eq!(md5.as_deref(), Some(received.as_str()), "{how}");
@@ -68,14 +68,17 @@ fn an_input_in_memory_is_hashed_as_received_whoever_rewrites_it() {
 fn a_known_md5_is_kept() {
     let bytes = std::fs::read(photo()).expect("sample photo");
     let known = Some("given".to_owned());
-    let input = Input::from_bytes("p.jpg", bytes);
-    let (ctx, md5, waited) = run_and_hash(
-        &rewriting(),
-        Received::Direct(input, known.clone()),
-        Beside::Busy,
-    );
-    assert!(ctx.is_ok());
-    assert_eq!((md5, waited), (known, Duration::ZERO));
+    for beside in [Beside::Busy, Beside::IdleCore] {
+        let input = Input::from_bytes("p.jpg", bytes.clone());
+        let ran = run_and_hash(
+            &rewriting(),
+            Received::Direct(input, known.clone()),
+            beside,
+            None,
+        );
+        assert!(ran.ctx.is_ok());
+        assert_eq!((ran.md5, ran.md5_wait), (known.clone(), Duration::ZERO));
+    }
 }
 
 #[test]
@@ -83,12 +86,14 @@ fn a_path_is_read_once_and_hashed_before_it_is_rewritten() {
     let received = oracle(&std::fs::read(photo()).expect("sample photo"));
     for beside in [Beside::IdleCore, Beside::Busy] {
         let input = Input::from_path(photo());
-        let (ctx, md5, _) = run_and_hash(&rewriting(), Received::Direct(input, None), beside);
+        let Ran { ctx, md5, .. } =
+            run_and_hash(&rewriting(), Received::Direct(input, None), beside, None);
         assert!(ctx.is_ok(), "{beside:?}");
         assert_eq!(md5.as_deref(), Some(received.as_str()), "{beside:?}");
     }
     let missing = Input::from_path("no/such/file.jpg");
-    let (ctx, md5, _) = run_and_hash(&rewriting(), Received::Direct(missing, None), Beside::Busy);
+    let direct = Received::Direct(missing, None);
+    let Ran { ctx, md5, .. } = run_and_hash(&rewriting(), direct, Beside::Busy, None);
     assert!(ctx.is_err());
     assert_eq!(md5, None);
 }
@@ -96,11 +101,125 @@ fn a_path_is_read_once_and_hashed_before_it_is_rewritten() {
 #[test]
 fn a_failed_item_still_joins_its_hash() {
     let input = Input::from_bytes("x.jpg", b"not an image".to_vec());
-    let (ctx, md5, _) = run_and_hash(
+    let Ran { ctx, md5, .. } = run_and_hash(
         &rewriting(),
         Received::Direct(input, None),
         Beside::IdleCore,
+        None,
     );
     assert!(ctx.is_err());
     assert_eq!(md5, Some(oracle(b"not an image")));
+}
+
+/// Needs the pixels, then fails when asked to: the item dies after its original was written
+/// ahead.
+struct Pixels {
+    fail: bool,
+}
+
+impl Stage for Pixels {
+    fn name(&self) -> &str {
+        "pixels"
+    }
+    fn needs(&self, _ctx: &ItemContext) -> Needs {
+        Needs::Pixels(upstage_sdk::PixelRequest::FULL)
+    }
+    fn process(&self, _ctx: &mut ItemContext) -> Result<(), StageError> {
+        match self.fail {
+            true => Err(StageError::new(upstage_sdk::ErrorCode::Corrupt, "failed")),
+            false => Ok(()),
+        }
+    }
+}
+
+/// Rewrites the original's JFIF density units, leaving it a valid JPEG.
+struct Retag;
+
+impl Stage for Retag {
+    fn name(&self) -> &str {
+        "retag"
+    }
+    fn needs(&self, _ctx: &ItemContext) -> Needs {
+        Needs::Metadata
+    }
+    fn process(&self, ctx: &mut ItemContext) -> Result<(), StageError> {
+        if let Some(units) = ctx.original.get_mut(13) {
+            *units ^= 1;
+        }
+        Ok(())
+    }
+}
+
+fn rewriting_then_pixels(fail: bool) -> Pipeline {
+    let stages: Vec<Box<dyn Stage>> = vec![Box::new(Retag), Box::new(Pixels { fail })];
+    Pipeline::new(stages, Limits::default())
+}
+
+/// The files under `root`, with their bytes.
+fn files(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<_> = std::fs::read_dir(root)
+        .expect("root")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy().into();
+            (name, std::fs::read(&p).expect("readable"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn with_a_core_idle_the_original_is_written_ahead_as_the_pixel_work_starts() {
+    let bytes = std::fs::read(photo()).expect("sample photo");
+    for (how, beside, width, written) in [
+        ("idle core", Beside::IdleCore, None, true),
+        ("busy", Beside::Busy, None, false),
+        ("asks a width", Beside::IdleCore, Some(200), false),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let storage = upstage_storage_local::LocalStorage::new(dir.path()).expect("storage");
+        let mut input = Input::from_bytes("p.jpg", bytes.clone());
+        input.options.width = width;
+        let direct = Received::Direct(input, None);
+        let ran = run_and_hash(
+            &rewriting_then_pixels(false),
+            direct,
+            beside,
+            Some(&storage),
+        );
+        let ctx = ran.ctx.expect("pipeline");
+        assert_ne!(ctx.original, bytes, "the stage rewrote it");
+        assert_eq!(ran.ahead.is_some(), written, "{how}");
+        let on_disk = files(dir.path());
+        if written {
+            // As the metadata stages left it, synced under a temp name, not yet stored.
+            assert_eq!(on_disk.len(), 1, "{how}");
+            assert!(on_disk[0].0.starts_with(upstage_storage_local::TEMP_PREFIX));
+            assert_eq!(on_disk[0].1, ctx.original, "{how}");
+        } else {
+            assert_eq!(on_disk, [], "{how}");
+        }
+        drop(ran.ahead);
+        assert_eq!(files(dir.path()), [], "{how}: dropped, nothing is left");
+    }
+}
+
+#[test]
+fn an_item_that_fails_after_writing_ahead_leaves_nothing() {
+    let bytes = std::fs::read(photo()).expect("sample photo");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let storage = upstage_storage_local::LocalStorage::new(dir.path()).expect("storage");
+    let direct = Received::Direct(Input::from_bytes("p.jpg", bytes), None);
+    let ran = run_and_hash(
+        &rewriting_then_pixels(true),
+        direct,
+        Beside::IdleCore,
+        Some(&storage),
+    );
+    assert!(ran.ctx.is_err());
+    assert!(ran.ahead.is_some(), "written while the pixels were made");
+    drop(ran);
+    assert_eq!(files(dir.path()), []);
 }

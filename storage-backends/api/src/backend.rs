@@ -147,6 +147,15 @@ pub trait Storage: Send + Sync {
             format!("storage {} cannot list its objects", self.name()),
         ))
     }
+    /// Write `bytes` and sync them under a temporary name, to be given a stored name later (see
+    /// [`crate::Ahead`]). Backends that cannot keep the default, which answers
+    /// [`StorageErrorKind::Unsupported`]: the bytes are then written by `put` when stored.
+    fn stage(&self, _bytes: &[u8]) -> Result<Box<dyn crate::StagedFile>, StorageError> {
+        Err(StorageError::new(
+            StorageErrorKind::Unsupported,
+            format!("storage {} cannot write ahead of a name", self.name()),
+        ))
+    }
     /// Remove the backend's own in-flight leftovers (temp files of writes a crash interrupted)
     /// last touched before `older_than`; returns what was removed. Backends without any keep
     /// the default.

@@ -5,7 +5,7 @@ use serde::Serialize;
 use upstage_sdk::{Format, ItemContext, OutputKind};
 
 use crate::naming::{chain_key, date_folder, mixed_name, original_name, StorageMode};
-use crate::{KeyJournal, NoJournal, PutMode, Storage, StorageError, StorageErrorKind};
+use crate::{Ahead, KeyJournal, NoJournal, PutMode, Storage, StorageError, StorageErrorKind};
 
 #[derive(Clone, Debug)]
 pub struct StoreOptions {
@@ -119,6 +119,18 @@ pub fn store_item_journaled(
     opts: &StoreOptions,
     journal: &mut dyn KeyJournal,
 ) -> Result<StoredItem, StorageError> {
+    store_item_ahead(storage, ctx, opts, journal, None)
+}
+
+/// [`store_item_journaled`] with a file written ahead (see [`Ahead`]): the member whose bytes
+/// it holds is given its name by a link instead of being written again.
+pub fn store_item_ahead(
+    storage: &dyn Storage,
+    ctx: &ItemContext,
+    opts: &StoreOptions,
+    journal: &mut dyn KeyJournal,
+    ahead: Option<&Ahead>,
+) -> Result<StoredItem, StorageError> {
     let folder = date_folder(opts.mode, opts.date);
     let base = original_name(&ctx.client_name);
     let (extension, members) = members(ctx);
@@ -135,7 +147,7 @@ pub fn store_item_journaled(
         if !journal.claim(&keys)? {
             continue;
         }
-        match write_all(storage, &keys, &members) {
+        match write_all(storage, &keys, &members, ahead) {
             Ok(files) => {
                 return Ok(StoredItem {
                     name,
@@ -177,19 +189,28 @@ fn write_all(
     storage: &dyn Storage,
     keys: &[String],
     members: &[Member<'_>],
+    ahead: Option<&Ahead>,
 ) -> Result<Vec<StoredFile>, Failed> {
     let put = |m: &Member<'_>, key: &String| {
-        storage
-            .put(key, m.format.mime(), m.bytes, PutMode::CreateNew)
-            .map(|stored| StoredFile {
-                kind: m.kind,
-                key: stored.key,
-                public_url: stored.public_url,
-                bytes: m.bytes.len() as u64,
-                width: m.size.0,
-                height: m.size.1,
-                mime: m.format.mime(),
-            })
+        let write = || storage.put(key, m.format.mime(), m.bytes, PutMode::CreateNew);
+        match ahead.and_then(|a| a.holding(m.bytes)) {
+            // A taken name is the caller's to retry; any other failure to link (another
+            // filesystem, say) leaves the bytes to an ordinary write.
+            Some(staged) => staged.link(key).or_else(|e| match e.kind {
+                StorageErrorKind::AlreadyExists => Err(e),
+                _ => write(),
+            }),
+            None => write(),
+        }
+        .map(|stored| StoredFile {
+            kind: m.kind,
+            key: stored.key,
+            public_url: stored.public_url,
+            bytes: m.bytes.len() as u64,
+            width: m.size.0,
+            height: m.size.1,
+            mime: m.format.mime(),
+        })
     };
     let results: Vec<Result<StoredFile, StorageError>> = std::thread::scope(|scope| {
         let mut pairs = members.iter().zip(keys);

@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 use upstage_storage::{
-    validate_key, ListedObject, ObjectMeta, PutMode, Storage, StorageError, StorageErrorKind,
-    Stored,
+    validate_key, ListedObject, ObjectMeta, PutMode, StagedFile, Storage, StorageError,
+    StorageErrorKind, Stored,
 };
 
+mod staged;
 mod walk;
 
 /// Prefix of in-flight temp files; never a valid stored name (names never start with a dot).
@@ -22,7 +23,7 @@ pub struct LocalStorage {
     root: PathBuf,
 }
 
-fn io_error(what: &str, key: &str, e: io::Error) -> StorageError {
+pub(crate) fn io_error(what: &str, key: &str, e: io::Error) -> StorageError {
     let kind = match e.kind() {
         // `a.jpg/x.jpg` where `a.jpg` is a file names nothing stored, like a missing file.
         io::ErrorKind::NotFound | io::ErrorKind::NotADirectory => StorageErrorKind::NotFound,
@@ -52,7 +53,7 @@ impl LocalStorage {
     }
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     // Directory fsync makes the rename itself durable; not supported on every platform.
     match File::open(dir).and_then(|d| d.sync_all()) {
         Err(e) if e.kind() != io::ErrorKind::PermissionDenied && cfg!(unix) => Err(e),
@@ -100,6 +101,12 @@ impl Storage for LocalStorage {
             key: key.to_owned(),
             public_url: None,
         })
+    }
+
+    /// The temp file sits at the root: every stored folder is on its filesystem, so a hard link
+    /// can give it any key later.
+    fn stage(&self, bytes: &[u8]) -> Result<Box<dyn StagedFile>, StorageError> {
+        staged::write(self.clone(), bytes).map(|f| Box::new(f) as Box<dyn StagedFile>)
     }
 
     fn get(&self, key: &str) -> Result<Vec<u8>, StorageError> {
@@ -197,7 +204,7 @@ impl Storage for LocalStorage {
     }
 }
 
-fn write_synced(tmp: &mut NamedTempFile, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_synced(tmp: &mut NamedTempFile, bytes: &[u8]) -> io::Result<()> {
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()
 }
