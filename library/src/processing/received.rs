@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use upstage_core::{Input, ItemError, Pipeline};
 use upstage_sdk::ItemContext;
-use upstage_storage::{Ahead, Storage, StorageErrorKind};
+use upstage_storage::{Ahead, Storage};
 
 use super::md5_hex;
 use super::md5_queue::Ticket;
@@ -157,7 +157,7 @@ fn write_ahead<'scope>(
     storage: &'scope dyn Storage,
     ctx: &ItemContext,
 ) -> Option<std::thread::ScopedJoinHandle<'scope, Option<Ahead>>> {
-    if ctx.options.width.is_some() || ctx.original.len() > AHEAD_MAX_BYTES {
+    if !storage.can_stage() || ctx.options.width.is_some() || ctx.original.len() > AHEAD_MAX_BYTES {
         return None;
     }
     let copy = ctx.original.clone();
@@ -166,9 +166,7 @@ fn write_ahead<'scope>(
         .spawn_scoped(scope, move || match storage.stage(&copy) {
             Ok(file) => Some(Ahead::new(copy, file)),
             Err(e) => {
-                if e.kind != StorageErrorKind::Unsupported {
-                    tracing::debug!("original not written ahead, it will be when stored: {e}");
-                }
+                tracing::debug!("original not written ahead, it will be when stored: {e}");
                 None
             }
         })

@@ -201,19 +201,23 @@ fn goals(
         return Ok(());
     };
     let single = done.iter().find(|(c, _, _)| *c == 1);
-    let few: Vec<Vec<u8>> = single
+    // As many items alone as uploads at c=1: the two tails then have the same number of samples.
+    let alone: Vec<Vec<u8>> = single
         .map_or(busy_bodies, |(_, _, b)| b)
         .iter()
-        .take(20)
+        .take(300)
         .cloned()
         .collect();
-    let base = pipeline::measure(&dir.join("pipeline"), workers, busy_bodies, &few)?;
+    let base = pipeline::measure(&dir.join("pipeline"), workers, busy_bodies, &alone)?;
     crate::outln!(
         "\npipeline (`upstage process`, same files, same run): {workers} workers {:.1} img/s \
-         ({:.1} ms CPU per item); one item alone (1 worker) {:.0} ms median",
+         ({:.1} ms CPU per item); one item alone (1 worker) {:.0} ms median, {:.0} ms p99 \
+         ({} items)",
         base.images_per_second,
         base.cpu_ms,
-        base.item_ms
+        base.item_ms,
+        base.item_p99_ms,
+        alone.len()
     );
     let [decode, encode, rest] = base.item_split;
     crate::outln!(
@@ -237,11 +241,13 @@ fn goals(
     if let Some((_, one, _)) = single {
         let item = base.item_ms.max(f64::MIN_POSITIVE);
         crate::outln!(
-            "| c=1 p99 ÷ pipeline per item | {:.2} ({:.0} / {:.0} ms; p50 {:.2}) | ≤ 1.5 |",
+            "| c=1 p99 ÷ pipeline per item | {:.2} ({:.0} / {:.0} ms; p50 {:.2}; \
+             the pipeline's own p99 {:.2}) | ≤ 1.5 |",
             one.percentile_ms(0.99) / item,
             one.percentile_ms(0.99),
             base.item_ms,
             one.percentile_ms(0.5) / item,
+            base.item_p99_ms / item,
         );
     }
     crate::outln!(

@@ -15,6 +15,9 @@ pub struct Baseline {
     pub images_per_second: f64,
     /// Median time of one item (pipeline and store) with one worker, ms.
     pub item_ms: f64,
+    /// The same run's 99th percentile, ms: how much this machine alone stretches the tail of
+    /// work that has no HTTP, queue or database in it.
+    pub item_p99_ms: f64,
     /// Medians of that item's `decode` and `encode` stages (as `Server-Timing` groups them) and
     /// of the rest (reading the file, storing), ms.
     pub item_split: [f64; 3],
@@ -37,9 +40,13 @@ pub fn measure(
         .map_or(0.0, |(b, a)| (a - b) * 1e3 / bodies.len().max(1) as f64);
     let (_, items) = process(&dir.join("single"), 1, single)?;
     let column = |i: usize| median(items.iter().map(|t| t[i]).collect());
+    let mut elapsed: Vec<f64> = items.iter().map(|t| t[0]).collect();
+    elapsed.sort_by(f64::total_cmp);
+    let p99 = ((elapsed.len() as f64 - 1.0) * 0.99).round() as usize;
     Ok(Baseline {
         images_per_second,
         item_ms: column(0),
+        item_p99_ms: elapsed.get(p99).copied().unwrap_or(0.0),
         item_split: [column(1), column(2), column(3)],
         cpu_ms,
     })

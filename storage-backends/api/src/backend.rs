@@ -147,6 +147,11 @@ pub trait Storage: Send + Sync {
             format!("storage {} cannot list its objects", self.name()),
         ))
     }
+    /// Whether [`Storage::stage`] can work here: callers copy the bytes to stage them, and ask
+    /// first so that a backend that cannot costs nothing.
+    fn can_stage(&self) -> bool {
+        false
+    }
     /// Write `bytes` and sync them under a temporary name, to be given a stored name later (see
     /// [`crate::Ahead`]). Backends that cannot keep the default, which answers
     /// [`StorageErrorKind::Unsupported`]: the bytes are then written by `put` when stored.

@@ -103,6 +103,10 @@ impl Storage for LocalStorage {
         })
     }
 
+    fn can_stage(&self) -> bool {
+        true
+    }
+
     /// The temp file sits at the root: every stored folder is on its filesystem, so a hard link
     /// can give it any key later.
     fn stage(&self, bytes: &[u8]) -> Result<Box<dyn StagedFile>, StorageError> {

@@ -126,6 +126,30 @@ fn a_staged_file_is_dropped_or_swept_never_kept() {
 fn backends_that_cannot_stage_say_so() {
     let dir = tempfile::tempdir().unwrap();
     let s = Hooked::new(dir.path(), |_: &str| Ok(()));
+    assert!(!s.can_stage() && s.inner.can_stage());
     let err = s.stage(b"main").err().expect("the default refuses");
     assert_eq!(err.kind, StorageErrorKind::Unsupported);
+}
+
+/// A staged file that cannot be linked (on another filesystem, say).
+struct Unlinkable;
+
+impl upstage_storage::StagedFile for Unlinkable {
+    fn link(&self, key: &str) -> Result<upstage_storage::Stored, upstage_storage::StorageError> {
+        Err(upstage_storage::StorageError::new(
+            StorageErrorKind::Io,
+            format!("link {key}: Invalid cross-device link"),
+        ))
+    }
+}
+
+#[test]
+fn a_file_that_cannot_be_linked_leaves_the_bytes_to_an_ordinary_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = LocalStorage::new(dir.path()).unwrap();
+    let ahead = Ahead::new(b"main".to_vec(), Box::new(Unlinkable));
+    let stored = store_item_ahead(&s, &item("owl.jpg"), &day(), &mut NoJournal, Some(&ahead))
+        .expect("stored");
+    assert_eq!(s.get(&stored.files[0].key).unwrap(), b"main");
+    assert_eq!(stored.name, "owl");
 }
