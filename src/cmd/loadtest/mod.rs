@@ -212,12 +212,13 @@ fn goals(
     crate::outln!(
         "\npipeline (`upstage process`, same files, same run): {workers} workers {:.1} img/s \
          ({:.1} ms CPU per item); one item alone (1 worker) {:.0} ms median, {:.0} ms p99 \
-         ({} items)",
+         ({} items; the first 20: {:.0} ms median)",
         base.images_per_second,
         base.cpu_ms,
         base.item_ms,
         base.item_p99_ms,
-        alone.len()
+        alone.len(),
+        base.first_items_ms
     );
     let [decode, encode, rest] = base.item_split;
     crate::outln!(

@@ -15,6 +15,10 @@ pub struct Baseline {
     pub images_per_second: f64,
     /// Median time of one item (pipeline and store) with one worker, ms.
     pub item_ms: f64,
+    /// Median of the first 20 items alone, ms. On a virtual machine whose host backs guest
+    /// memory lazily, the first ~100 files written are cheaper than the rest (see
+    /// docs/performance.md); this figure shows how far that moves the median.
+    pub first_items_ms: f64,
     /// The same run's 99th percentile, ms: how much this machine alone stretches the tail of
     /// work that has no HTTP, queue or database in it.
     pub item_p99_ms: f64,
@@ -46,6 +50,7 @@ pub fn measure(
     Ok(Baseline {
         images_per_second,
         item_ms: column(0),
+        first_items_ms: median(items.iter().take(20).map(|t| t[0]).collect()),
         item_p99_ms: elapsed.get(p99).copied().unwrap_or(0.0),
         item_split: [column(1), column(2), column(3)],
         cpu_ms,
