@@ -244,12 +244,14 @@ fn store(
 
 /// md5 of the stored main file and of the upload as received (when they differ). The upload's
 /// md5 was taken before any stage ran (while it was received, or by `received.rs`); the
-/// original is hashed again only when a stage rewrote it in place (GPS removal).
+/// original is hashed again only when a stage rewrote it (GPS removal, a plugin's new bytes).
 fn item_md5s(ctx: &ItemContext, upload_md5: Option<String>) -> (String, Option<String>) {
     let received = || upload_md5.clone().unwrap_or_else(|| md5_hex(&ctx.original));
     match &ctx.outputs.main {
         Some(main) => (md5_hex(&main.bytes), Some(received())),
-        None if ctx.meta.gps_removed => (md5_hex(&ctx.original), upload_md5.clone()),
+        None if ctx.meta.gps_removed || ctx.meta.original_rewritten => {
+            (md5_hex(&ctx.original), upload_md5.clone())
+        }
         None => (received(), None),
     }
 }
@@ -263,4 +265,46 @@ pub fn temp_path(dir: &std::path::Path) -> std::io::Result<(std::fs::File, TempF
         .tempfile_in(dir)?;
     let (file, path) = f.into_parts();
     Ok((file, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use upstage_sdk::{Output, UploadOptions};
+
+    #[test]
+    fn the_main_md5_is_of_the_bytes_stored() {
+        let sent = md5_hex(b"sent");
+        let item = |edit: fn(&mut ItemContext)| {
+            let mut ctx = ItemContext::new(
+                "a.jpg".into(),
+                Format::Jpeg,
+                UploadOptions::default(),
+                b"sent".to_vec(),
+            );
+            edit(&mut ctx);
+            item_md5s(&ctx, Some(sent.clone()))
+        };
+        let stored_as_sent = item(|_| {});
+        assert_eq!(stored_as_sent, (sent.clone(), None));
+        let gps_removed = item(|c| {
+            c.original = b"no gps".to_vec();
+            c.meta.gps_removed = true;
+        });
+        assert_eq!(gps_removed, (md5_hex(b"no gps"), Some(sent.clone())));
+        let replaced = item(|c| {
+            c.original = b"a plugin's".to_vec();
+            c.meta.original_rewritten = true;
+        });
+        assert_eq!(replaced, (md5_hex(b"a plugin's"), Some(sent.clone())));
+        let resized = item(|c| {
+            c.outputs.main = Some(Output {
+                bytes: b"smaller".to_vec(),
+                format: Format::Jpeg,
+                width: 1,
+                height: 1,
+            })
+        });
+        assert_eq!(resized, (md5_hex(b"smaller"), Some(sent)));
+    }
 }

@@ -99,6 +99,7 @@ impl Edits {
         }
         if let Some(o) = self.original {
             ctx.original = o;
+            ctx.meta.original_rewritten = true;
         }
         for (k, v) in self.meta {
             let slot = match k.as_str() {
@@ -229,5 +230,36 @@ pub(crate) fn to_rgb(r: Raster) -> Raster {
         height: r.height,
         layout: PixelLayout::Rgb8,
         data,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use upstage_sdk::{Format, UploadOptions};
+
+    #[test]
+    fn a_replaced_original_is_marked_rewritten() {
+        let ctx = || {
+            ItemContext::new(
+                "a.jpg".into(),
+                Format::Jpeg,
+                UploadOptions::default(),
+                b"sent".to_vec(),
+            )
+        };
+        let mut untouched = ctx();
+        Edits::default()
+            .apply(&mut untouched, "s")
+            .expect("applies");
+        assert!(!untouched.meta.original_rewritten);
+        let mut replaced = ctx();
+        let edits = Edits {
+            original: Some(b"other".to_vec()),
+            ..Edits::default()
+        };
+        edits.apply(&mut replaced, "s").expect("applies");
+        assert_eq!(replaced.original, b"other");
+        assert!(replaced.meta.original_rewritten);
     }
 }

@@ -54,6 +54,9 @@ pub struct Metadata {
     pub camera_model: Option<String>,
     /// True when GPS tags were found and removed from the stored file.
     pub gps_removed: bool,
+    /// True when a stage replaced the original's bytes (a plugin's `set_original`). Like GPS
+    /// removal, it makes the stored main file's md5 differ from the upload's.
+    pub original_rewritten: bool,
     /// Videos: length in seconds (set by the frame stage).
     pub duration_seconds: Option<f64>,
     /// Videos: the codec of the first video stream (e.g. `h264`).
