@@ -58,6 +58,10 @@ impl Processed {
 
 pub struct Processor {
     pipeline: Arc<Pipeline>,
+    /// Exactly `workers` threads make the pixels. On the runtime's blocking pool an upload could
+    /// land on any of its threads, and each one's allocator heap kept the large buffers the
+    /// decoders had freed there; here every buffer is reused by the thread that freed it.
+    pixels: rayon::ThreadPool,
     storage: Arc<dyn Storage>,
     running: Arc<Semaphore>,
     storing: Arc<Semaphore>,
@@ -81,9 +85,15 @@ impl Processor {
         queue: usize,
         wait: Duration,
         stopping: tokio_util::sync::CancellationToken,
-    ) -> Self {
-        Processor {
+    ) -> Result<Self, LibraryError> {
+        let pixels = rayon::ThreadPoolBuilder::new()
+            .num_threads(workers.max(1))
+            .thread_name(|i| format!("upstage-pixels-{i}"))
+            .build()
+            .map_err(|e| LibraryError::Internal(format!("cannot start the workers: {e}")))?;
+        Ok(Processor {
             pipeline: Arc::new(pipeline),
+            pixels,
             storage,
             running: Arc::new(Semaphore::new(workers.max(1))),
             storing: Arc::new(Semaphore::new(workers.max(1))),
@@ -91,7 +101,7 @@ impl Processor {
             md5s: Md5Queue::new(),
             wait,
             stopping,
-        }
+        })
     }
 
     pub fn limits(&self) -> &upstage_core::Limits {
@@ -144,12 +154,12 @@ impl Processor {
         // The slot travels with the work: a dropped request does not free it before the pixels
         // are done.
         let storage = self.storage.clone();
-        let (ran, permit) = tokio::task::spawn_blocking(move || {
-            let ran = run_and_hash(&pipeline, received, beside, Some(storage.as_ref()));
-            (ran, permit)
-        })
-        .await
-        .map_err(task_failed)?;
+        let (ran, permit) = self
+            .on_pixel_thread(move || {
+                let ran = run_and_hash(&pipeline, received, beside, Some(storage.as_ref()));
+                (ran, permit)
+            })
+            .await?;
         let ctx = ran.ctx.map_err(LibraryError::Item)?;
         let storing_since = Instant::now();
         let slot = self
@@ -177,6 +187,31 @@ impl Processor {
             })
         });
         job.await.map_err(task_failed)?
+    }
+}
+
+impl Processor {
+    /// Runs `work` on one of the pixel threads. A worker slot is held before this is called, so
+    /// a thread is free and nothing waits in the pool's own queue.
+    async fn on_pixel_thread<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, LibraryError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.pixels.spawn(move || {
+            // The pool's default for a panic is to abort the process: answer an error instead.
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+            let _ = tx.send(out);
+        });
+        match rx.await {
+            Ok(Ok(out)) => Ok(out),
+            Ok(Err(_)) => Err(LibraryError::Internal(
+                "processing task failed: it panicked".into(),
+            )),
+            Err(_) => Err(LibraryError::Internal(
+                "processing task failed: its thread went away".into(),
+            )),
+        }
     }
 }
 

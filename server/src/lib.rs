@@ -122,7 +122,7 @@ pub async fn build_state(opts: ServeOptions, bound: SocketAddr) -> anyhow::Resul
         cfg.processing.queue,
         Duration::from_secs(cfg.processing.wait_seconds),
         lifecycle.stopping.clone(),
-    );
+    )?;
     let base_url = cfg
         .public_url
         .clone()

@@ -68,7 +68,8 @@ pub async fn open_with(
         4,
         slots.wait,
         tokio_util::sync::CancellationToken::new(),
-    );
+    )
+    .expect("worker threads");
     let temp_dir = dir.join("tmp");
     std::fs::create_dir_all(&temp_dir).expect("temp dir");
     Library {
