@@ -1,12 +1,15 @@
-//! Uploads are processed on the core pipeline off the async runtime, `workers` at a time. A full
-//! pool makes new uploads wait for a bounded time (their bodies in temp files, or in memory within
-//! the HTTP adapter's budget), and past a bounded queue they are refused at once: memory never
-//! grows with the request rate.
+//! Uploads are processed on the core pipeline off the async runtime, on `workers` threads of
+//! their own, one upload each at a time. A full pool makes new uploads wait for a bounded time
+//! (their bodies in temp files, or in memory within the HTTP adapter's budget), and past a
+//! bounded queue they are refused at once: memory never grows with the request rate.
 //!
 //! Storing is a second step with its own `workers` slots: the files' writes and fsyncs wait on the
 //! disk, not the CPU, so a worker slot passes to the next upload as soon as the pixels are done.
 //! An item keeps its worker slot until it has a storing slot, so a slow storage backend holds back
 //! the pixel work instead of piling processed items up in memory.
+//!
+//! With a worker idle, an upload's original is written to storage beside its pixel work, so
+//! that storing it is a link (see `received.rs` and `upstage_storage::Ahead`).
 
 mod md5_queue;
 mod received;
