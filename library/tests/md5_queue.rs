@@ -7,7 +7,7 @@ mod common;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{admin, open_with, pipeline_then, Slots};
+use common::{admin, count, open_with, pipeline_then, Slots};
 use md5::{Digest, Md5};
 use upstage_core::Input;
 use upstage_library::options::Options;
@@ -122,10 +122,22 @@ fn upload(
 }
 
 async fn library(dir: &std::path::Path, wait: Duration) -> (Arc<Library>, Arc<Turnstile>) {
+    library_stopped_by(dir, wait, Default::default()).await
+}
+
+async fn library_stopped_by(
+    dir: &std::path::Path,
+    wait: Duration,
+    stopping: tokio_util::sync::CancellationToken,
+) -> (Arc<Library>, Arc<Turnstile>) {
     let gate = Arc::new(Turnstile::default());
     let storage = Arc::new(LocalStorage::new(dir.join("files")).expect("local storage"));
     let pipeline = pipeline_then(vec![Box::new(Stop(gate.clone()))]);
-    let slots = Slots { workers: 1, wait };
+    let slots = Slots {
+        workers: 1,
+        wait,
+        stopping,
+    };
     let lib = Arc::new(open_with(dir, storage, slots, pipeline).await);
     admin(&lib).await;
     (lib, gate)
@@ -202,5 +214,39 @@ async fn an_upload_that_gives_up_waiting_leaves_the_queue() {
 
     gate.let_through(1);
     first.await.expect("task").expect("first stored");
+    lib.db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_still_waiting_when_shutdown_ends_leaves_the_queue() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let stopping = tokio_util::sync::CancellationToken::new();
+    let (lib, gate) =
+        library_stopped_by(dir.path(), Duration::from_secs(60), stopping.clone()).await;
+    let _open = OpenOnDrop(gate.clone());
+    let first = upload(&lib, photo(0));
+    until("the first upload is in the pipeline", || {
+        gate.arrived() == 1
+    })
+    .await;
+    let second = upload(&lib, photo(1));
+    until("the second upload waits in the md5 queue", || {
+        lib.processor.waiting_md5s() == 1
+    })
+    .await;
+    // The grace period is over: what still waits is refused, what runs finishes.
+    stopping.cancel();
+    let second = second.await.expect("task");
+    assert!(
+        matches!(second, Err(LibraryError::ShuttingDown)),
+        "refused, not started"
+    );
+    assert_eq!(lib.processor.waiting_md5s(), 0, "nothing left in the queue");
+    gate.let_through(1);
+    first
+        .await
+        .expect("task")
+        .expect("the upload in the pipeline is stored");
+    assert_eq!(count(&lib, "images").await, 1);
     lib.db.close().await;
 }

@@ -113,6 +113,7 @@ async fn a_slow_store_frees_the_worker_but_bounds_what_waits() {
     let slots = Slots {
         workers: 1,
         wait: Duration::from_secs(3),
+        ..Slots::default()
     };
     let pixels = Arc::new(AtomicUsize::new(0));
     let pipeline = pipeline_then(vec![Box::new(PixelsDone(pixels.clone()))]);

@@ -32,10 +32,12 @@ pub fn pipeline_then(extra: Vec<Box<dyn Stage>>) -> Pipeline {
     Pipeline::new(stages, Limits::default())
 }
 
-/// Worker count and how long an upload may wait for a worker.
+/// Worker count, how long an upload may wait for a worker, and the token that, cancelled,
+/// refuses the uploads still waiting (the end of a shutdown's grace period).
 pub struct Slots {
     pub workers: usize,
     pub wait: Duration,
+    pub stopping: tokio_util::sync::CancellationToken,
 }
 
 impl Default for Slots {
@@ -43,6 +45,7 @@ impl Default for Slots {
         Slots {
             workers: 2,
             wait: Duration::from_secs(30),
+            stopping: tokio_util::sync::CancellationToken::new(),
         }
     }
 }
@@ -67,7 +70,7 @@ pub async fn open_with(
         slots.workers,
         4,
         slots.wait,
-        tokio_util::sync::CancellationToken::new(),
+        slots.stopping,
     )
     .expect("worker threads");
     let temp_dir = dir.join("tmp");
