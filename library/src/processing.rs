@@ -28,7 +28,7 @@ use upstage_storage::{
 use crate::journal::DbJournal;
 use crate::LibraryError;
 use md5_queue::Md5Queue;
-use received::{run_and_hash, Beside, Received};
+use received::{run_and_hash, AheadTo, Beside, Received};
 use timing::TimedJournal;
 pub use timing::{is_decode, Timings};
 
@@ -157,9 +157,16 @@ impl Processor {
         // The slot travels with the work: a dropped request does not free it before the pixels
         // are done.
         let storage = self.storage.clone();
+        // Where an upload filed today goes; one filed by its date taken lands on the same disk.
+        let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+        let folder = upstage_storage::date_folder(mode, today);
         let (ran, permit) = self
             .on_pixel_thread(move || {
-                let ran = run_and_hash(&pipeline, received, beside, Some(storage.as_ref()));
+                let to = AheadTo {
+                    storage: storage.as_ref(),
+                    folder: &folder,
+                };
+                let ran = run_and_hash(&pipeline, received, beside, Some(to));
                 (ran, permit)
             })
             .await?;

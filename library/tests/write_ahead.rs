@@ -42,11 +42,11 @@ impl Storage for Logged {
     fn can_stage(&self) -> bool {
         self.inner.can_stage()
     }
-    fn stage(&self, bytes: &[u8]) -> Result<Box<dyn StagedFile>, StorageError> {
+    fn stage(&self, bytes: &[u8], folder: &str) -> Result<Box<dyn StagedFile>, StorageError> {
         if let Ok(mut l) = self.log.lock() {
             l.push("stage".into());
         }
-        self.inner.stage(bytes)
+        self.inner.stage(bytes, folder)
     }
     fn put(&self, key: &str, ct: &str, b: &[u8], mode: PutMode) -> Result<Stored, StorageError> {
         if let Ok(mut l) = self.log.lock() {

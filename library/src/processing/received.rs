@@ -58,12 +58,12 @@ impl Ran {
 
 /// Runs the pipeline and takes the md5 the input still needs: a path is read into memory first,
 /// as the pipeline would read it, and hashed from that one read. With a core idle, the hash and
-/// the write ahead of the original into `storage` (when given) run beside the pixels.
+/// the write ahead of the original (to `ahead_to`, when given) run beside the pixels.
 pub(crate) fn run_and_hash(
     pipeline: &Pipeline,
     received: Received,
     beside: Beside,
-    storage: Option<&dyn Storage>,
+    ahead_to: Option<AheadTo<'_>>,
 ) -> Ran {
     let (input, known) = match received {
         Received::Direct(input, known) => (input, known),
@@ -73,7 +73,7 @@ pub(crate) fn run_and_hash(
                 Beside::IdleCore => match ticket.take_back() {
                     Ok(input) => {
                         let direct = Received::Direct(input, None);
-                        return run_and_hash(pipeline, direct, beside, storage);
+                        return run_and_hash(pipeline, direct, beside, ahead_to);
                     }
                     Err(ticket) => ticket,
                 },
@@ -93,7 +93,7 @@ pub(crate) fn run_and_hash(
         },
     };
     match (beside, known) {
-        (Beside::IdleCore, known) => beside_pixels(pipeline, input, known, storage),
+        (Beside::IdleCore, known) => beside_pixels(pipeline, input, known, ahead_to),
         (Beside::Busy, Some(known)) => Ran::plain(pipeline.run(input), Some(known), Duration::ZERO),
         (Beside::Busy, None) => hash_first(pipeline, input),
     }
@@ -105,7 +105,7 @@ fn beside_pixels(
     pipeline: &Pipeline,
     input: Input,
     known: Option<String>,
-    storage: Option<&dyn Storage>,
+    ahead_to: Option<AheadTo<'_>>,
 ) -> Ran {
     std::thread::scope(|s| {
         let hashing = match (&known, input.bytes()) {
@@ -124,7 +124,7 @@ fn beside_pixels(
         };
         let mut writing = None;
         let ctx = pipeline.run_observed(input, &mut |ctx| {
-            writing = storage.and_then(|storage| write_ahead(s, storage, ctx));
+            writing = ahead_to.and_then(|to| write_ahead(s, to, ctx));
         });
         let (md5, md5_wait) = match hashing {
             Some(hashing) => {
@@ -148,22 +148,33 @@ fn beside_pixels(
 /// memory again, outside the bodies' budget.
 const AHEAD_MAX_BYTES: usize = 32 << 20;
 
-/// Starts writing the original, as it is when the pixel work begins, into `storage` on its own
-/// thread: it is then usually on disk and synced before its name is known (see
-/// `upstage_storage::Ahead`). Not for an upload asking for a `width`, which stores a resized
-/// main file, nor when the backend cannot (the original is then written when stored).
+/// Where an original is written ahead: the storage, and the folder (`images/2026/11/30/`) it
+/// will most likely be stored in, so that the file and its final name share a filesystem.
+#[derive(Clone, Copy)]
+pub(crate) struct AheadTo<'a> {
+    pub storage: &'a dyn Storage,
+    pub folder: &'a str,
+}
+
+/// Starts writing the original, as it is when the pixel work begins, on its own thread: it is
+/// then usually on disk and synced before its name is known (see `upstage_storage::Ahead`). Not
+/// for an upload asking for a `width`, which stores a resized main file, nor when the backend
+/// cannot (the original is then written when stored).
 fn write_ahead<'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
-    storage: &'scope dyn Storage,
+    to: AheadTo<'scope>,
     ctx: &ItemContext,
 ) -> Option<std::thread::ScopedJoinHandle<'scope, Option<Ahead>>> {
-    if !storage.can_stage() || ctx.options.width.is_some() || ctx.original.len() > AHEAD_MAX_BYTES {
+    if !to.storage.can_stage()
+        || ctx.options.width.is_some()
+        || ctx.original.len() > AHEAD_MAX_BYTES
+    {
         return None;
     }
     let copy = ctx.original.clone();
     std::thread::Builder::new()
         .name("upstage-ahead".into())
-        .spawn_scoped(scope, move || match storage.stage(&copy) {
+        .spawn_scoped(scope, move || match to.storage.stage(&copy, to.folder) {
             Ok(file) => Some(Ahead::new(copy, file)),
             Err(e) => {
                 tracing::debug!("original not written ahead, it will be when stored: {e}");

@@ -183,12 +183,11 @@ fn with_a_core_idle_the_original_is_written_ahead_as_the_pixel_work_starts() {
         let mut input = Input::from_bytes("p.jpg", bytes.clone());
         input.options.width = width;
         let direct = Received::Direct(input, None);
-        let ran = run_and_hash(
-            &rewriting_then_pixels(false),
-            direct,
-            beside,
-            Some(&storage),
-        );
+        let to = AheadTo {
+            storage: &storage,
+            folder: "",
+        };
+        let ran = run_and_hash(&rewriting_then_pixels(false), direct, beside, Some(to));
         let ctx = ran.ctx.expect("pipeline");
         assert_ne!(ctx.original, bytes, "the stage rewrote it");
         assert_eq!(ran.ahead.is_some(), written, "{how}");
@@ -212,11 +211,15 @@ fn an_item_that_fails_after_writing_ahead_leaves_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let storage = upstage_storage_local::LocalStorage::new(dir.path()).expect("storage");
     let direct = Received::Direct(Input::from_bytes("p.jpg", bytes), None);
+    let to = AheadTo {
+        storage: &storage,
+        folder: "",
+    };
     let ran = run_and_hash(
         &rewriting_then_pixels(true),
         direct,
         Beside::IdleCore,
-        Some(&storage),
+        Some(to),
     );
     assert!(ran.ctx.is_err());
     assert!(ran.ahead.is_some(), "written while the pixels were made");

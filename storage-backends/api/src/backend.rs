@@ -153,9 +153,15 @@ pub trait Storage: Send + Sync {
         false
     }
     /// Write `bytes` and sync them under a temporary name, to be given a stored name later (see
-    /// [`crate::Ahead`]). Backends that cannot keep the default, which answers
-    /// [`StorageErrorKind::Unsupported`]: the bytes are then written by `put` when stored.
-    fn stage(&self, _bytes: &[u8]) -> Result<Box<dyn crate::StagedFile>, StorageError> {
+    /// [`crate::Ahead`]). `folder` (`images/2026/11/30/`) is where that name will most likely
+    /// be: a backend may write the file there, so that naming it is cheap. Backends that cannot
+    /// keep the default, which answers [`StorageErrorKind::Unsupported`]: the bytes are then
+    /// written by `put` when stored.
+    fn stage(
+        &self,
+        _bytes: &[u8],
+        _folder: &str,
+    ) -> Result<Box<dyn crate::StagedFile>, StorageError> {
         Err(StorageError::new(
             StorageErrorKind::Unsupported,
             format!("storage {} cannot write ahead of a name", self.name()),

@@ -107,10 +107,10 @@ impl Storage for LocalStorage {
         true
     }
 
-    /// The temp file sits at the root: every stored folder is on its filesystem, so a hard link
-    /// can give it any key later.
-    fn stage(&self, bytes: &[u8]) -> Result<Box<dyn StagedFile>, StorageError> {
-        staged::write(self.clone(), bytes).map(|f| Box::new(f) as Box<dyn StagedFile>)
+    /// The temp file sits in `folder`: a hard link gives it its key later, which needs the same
+    /// filesystem, and an operator may mount `images/` (or one of its folders) on its own disk.
+    fn stage(&self, bytes: &[u8], folder: &str) -> Result<Box<dyn StagedFile>, StorageError> {
+        staged::write(self.clone(), bytes, folder).map(|f| Box::new(f) as Box<dyn StagedFile>)
     }
 
     fn get(&self, key: &str) -> Result<Vec<u8>, StorageError> {

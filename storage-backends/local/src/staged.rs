@@ -1,5 +1,7 @@
-//! A file written ahead of its name ([`upstage_storage::Ahead`]): a synced temp file at the
-//! root, hard-linked under its key once the key is claimed. The link is create-only, as `put`
+//! A file written ahead of its name ([`upstage_storage::Ahead`]): a synced temp file in the
+//! folder it will most likely be stored in, hard-linked under its key once the key is claimed
+//! (a key in another folder of the same filesystem works as well; on another filesystem the link
+//! fails and the bytes are written the ordinary way). The link is create-only, as `put`
 //! with `PutMode::CreateNew` is, and the folder is synced after it; the temp name goes when the
 //! staged file is dropped, or, after a crash, with the stale temp files.
 
@@ -15,11 +17,21 @@ pub(crate) struct LocalStaged {
     tmp: TempPath,
 }
 
-pub(crate) fn write(storage: LocalStorage, bytes: &[u8]) -> Result<LocalStaged, StorageError> {
+pub(crate) fn write(
+    storage: LocalStorage,
+    bytes: &[u8],
+    folder: &str,
+) -> Result<LocalStaged, StorageError> {
+    let folder = folder.trim_end_matches('/');
+    let dir = match folder {
+        "" => storage.root().to_path_buf(),
+        _ => storage.path_of(folder)?,
+    };
+    fs::create_dir_all(&dir).map_err(|e| io_error("create folder", folder, e))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
-        .tempfile_in(storage.root())
-        .map_err(|e| io_error("create temp file for", "a staged file", e))?;
+        .tempfile_in(&dir)
+        .map_err(|e| io_error("create temp file in", folder, e))?;
     write_synced(&mut tmp, bytes).map_err(|e| io_error("write", "a staged file", e))?;
     Ok(LocalStaged {
         storage,

@@ -11,13 +11,15 @@ use common::{all_files, day, disk_full, item, Hooked};
 use upstage_storage::{store_item_ahead, Ahead, NoJournal, Storage, StorageErrorKind};
 use upstage_storage_local::{LocalStorage, TEMP_PREFIX};
 
-/// The temp files at the root (where staged files live) and their inodes.
+/// The folder `day()` files items in, where they are staged.
+const DAY: &str = "images/2024/02/29/";
+
+/// The temp files anywhere under `root` and their inodes.
 fn staged_inodes(root: &Path) -> Vec<u64> {
-    std::fs::read_dir(root)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(TEMP_PREFIX))
-        .map(|e| e.metadata().unwrap().ino())
+    all_files(root)
+        .into_iter()
+        .filter(|f| f.rsplit('/').next().unwrap().starts_with(TEMP_PREFIX))
+        .map(|f| ino(root, &f))
         .collect()
 }
 
@@ -26,7 +28,7 @@ fn ino(root: &Path, key: &str) -> u64 {
 }
 
 fn staged(s: &LocalStorage, bytes: &[u8]) -> Ahead {
-    Ahead::new(bytes.to_vec(), s.stage(bytes).expect("staged"))
+    Ahead::new(bytes.to_vec(), s.stage(bytes, DAY).expect("staged"))
 }
 
 #[test]
@@ -50,6 +52,34 @@ fn the_original_is_stored_by_linking_the_file_written_ahead() {
         "{:?}",
         all_files(dir.path())
     );
+}
+
+#[test]
+fn a_file_staged_in_the_folder_of_another_day_is_linked_all_the_same() {
+    // Filed by its date taken, not the upload day it was staged for: same filesystem.
+    let dir = tempfile::tempdir().unwrap();
+    let s = LocalStorage::new(dir.path()).unwrap();
+    let ahead = Ahead::new(
+        b"main".to_vec(),
+        s.stage(b"main", "images/2031/01/01/").unwrap(),
+    );
+    let written = staged_inodes(dir.path());
+    assert!(all_files(dir.path())[0].starts_with("images/2031/01/01/.upstage-tmp-"));
+    let stored = store_item_ahead(&s, &item("owl.jpg"), &day(), &mut NoJournal, Some(&ahead))
+        .expect("stored");
+    assert!(stored.files[0].key.starts_with(DAY));
+    assert_eq!(written, [ino(dir.path(), &stored.files[0].key)]);
+}
+
+#[test]
+fn a_folder_outside_the_root_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = LocalStorage::new(dir.path().join("root")).unwrap();
+    for folder in ["../", "images/../../", "/etc/"] {
+        let err = s.stage(b"main", folder).err().expect(folder);
+        assert_eq!(err.kind, StorageErrorKind::InvalidKey, "{folder}");
+    }
+    assert_eq!(all_files(dir.path()), Vec::<String>::new());
 }
 
 #[test]
@@ -98,7 +128,7 @@ fn a_sibling_that_fails_takes_the_linked_original_with_it() {
         true => Err(disk_full()),
         false => Ok(()),
     });
-    let ahead = Ahead::new(b"main".to_vec(), s.inner.stage(b"main").unwrap());
+    let ahead = Ahead::new(b"main".to_vec(), s.inner.stage(b"main", DAY).unwrap());
     let err =
         store_item_ahead(&s, &item("owl.jpg"), &day(), &mut NoJournal, Some(&ahead)).unwrap_err();
     assert_eq!(err.kind, StorageErrorKind::Io);
@@ -110,10 +140,10 @@ fn a_sibling_that_fails_takes_the_linked_original_with_it() {
 fn a_staged_file_is_dropped_or_swept_never_kept() {
     let dir = tempfile::tempdir().unwrap();
     let s = LocalStorage::new(dir.path()).unwrap();
-    drop(s.stage(b"unused").unwrap());
+    drop(s.stage(b"unused", DAY).unwrap());
     assert_eq!(all_files(dir.path()), Vec::<String>::new());
     // A crash between staging and storing: the temp name stays until the sweep.
-    std::mem::forget(s.stage(b"crashed").unwrap());
+    std::mem::forget(s.stage(b"crashed", DAY).unwrap());
     assert_eq!(staged_inodes(dir.path()).len(), 1);
     let removed = s
         .remove_stale_temp(SystemTime::now() + Duration::from_secs(1))
@@ -127,7 +157,7 @@ fn backends_that_cannot_stage_say_so() {
     let dir = tempfile::tempdir().unwrap();
     let s = Hooked::new(dir.path(), |_: &str| Ok(()));
     assert!(!s.can_stage() && s.inner.can_stage());
-    let err = s.stage(b"main").err().expect("the default refuses");
+    let err = s.stage(b"main", DAY).err().expect("the default refuses");
     assert_eq!(err.kind, StorageErrorKind::Unsupported);
 }
 
