@@ -7,11 +7,11 @@ mod common;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{admin, count, open_with, pipeline_then, Slots};
+use common::{admin, count, open_with, pipeline_then, upload_input, Slots};
 use md5::{Digest, Md5};
 use upstage_core::Input;
 use upstage_library::options::Options;
-use upstage_library::store::{record_upload, Recorded};
+use upstage_library::store::Recorded;
 use upstage_library::{Library, LibraryError};
 use upstage_sdk::{ItemContext, Needs, Stage, StageError};
 use upstage_storage_local::LocalStorage;
@@ -108,16 +108,7 @@ fn upload(
     tokio::spawn(async move {
         let caller = admin(&lib).await;
         let input = Input::from_bytes("copy.jpg", bytes);
-        record_upload(
-            &lib,
-            input,
-            &Options::default(),
-            &caller,
-            "10.0.0.1",
-            None,
-            None,
-        )
-        .await
+        upload_input(&lib, &caller, input, &Options::default()).await
     })
 }
 
@@ -190,63 +181,50 @@ async fn the_first_waiting_upload_to_get_the_worker_hashes_all_that_wait() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_upload_that_gives_up_waiting_leaves_the_queue() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (lib, gate) = library(dir.path(), Duration::from_secs(3)).await;
-    let _open = OpenOnDrop(gate.clone());
-    let first = upload(&lib, photo(0));
-    until("the first upload is in the pipeline", || {
-        gate.arrived() == 1
-    })
-    .await;
-
-    let second = upload(&lib, photo(1));
-    until("the second upload waits in the md5 queue", || {
-        lib.processor.waiting_md5s() == 1
-    })
-    .await;
-    let second = second.await.expect("task");
-    assert!(
-        matches!(second, Err(LibraryError::Busy)),
-        "no worker in time"
-    );
-    assert_eq!(lib.processor.waiting_md5s(), 0, "nothing left in the queue");
-
-    gate.let_through(1);
-    first.await.expect("task").expect("first stored");
-    lib.db.close().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_upload_still_waiting_when_shutdown_ends_leaves_the_queue() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let stopping = tokio_util::sync::CancellationToken::new();
-    let (lib, gate) =
-        library_stopped_by(dir.path(), Duration::from_secs(60), stopping.clone()).await;
-    let _open = OpenOnDrop(gate.clone());
-    let first = upload(&lib, photo(0));
-    until("the first upload is in the pipeline", || {
-        gate.arrived() == 1
-    })
-    .await;
-    let second = upload(&lib, photo(1));
-    until("the second upload waits in the md5 queue", || {
-        lib.processor.waiting_md5s() == 1
-    })
-    .await;
-    // The grace period is over: what still waits is refused, what runs finishes.
-    stopping.cancel();
-    let second = second.await.expect("task");
-    assert!(
-        matches!(second, Err(LibraryError::ShuttingDown)),
-        "refused, not started"
-    );
-    assert_eq!(lib.processor.waiting_md5s(), 0, "nothing left in the queue");
-    gate.let_through(1);
-    first
-        .await
-        .expect("task")
-        .expect("the upload in the pipeline is stored");
-    assert_eq!(count(&lib, "images").await, 1);
-    lib.db.close().await;
+async fn an_upload_refused_while_queued_leaves_the_queue() {
+    let gave_up: fn(&LibraryError) -> bool = |e| matches!(e, LibraryError::Busy);
+    let shut_down: fn(&LibraryError) -> bool = |e| matches!(e, LibraryError::ShuttingDown);
+    // (why, how long an upload may wait for a worker, shutdown's grace ends, the refusal)
+    for (why, wait, stop, refused) in [
+        ("no worker in time", Duration::from_secs(3), false, gave_up),
+        (
+            "shutdown's grace is over",
+            Duration::from_secs(60),
+            true,
+            shut_down,
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let stopping = tokio_util::sync::CancellationToken::new();
+        let (lib, gate) = library_stopped_by(dir.path(), wait, stopping.clone()).await;
+        let _open = OpenOnDrop(gate.clone());
+        let first = upload(&lib, photo(0));
+        until("the first upload is in the pipeline", || {
+            gate.arrived() == 1
+        })
+        .await;
+        let second = upload(&lib, photo(1));
+        until("the second upload waits in the md5 queue", || {
+            lib.processor.waiting_md5s() == 1
+        })
+        .await;
+        if stop {
+            stopping.cancel();
+        }
+        let second = second.await.expect("task");
+        assert!(
+            second.as_ref().err().is_some_and(refused),
+            "{why}: refused, not started"
+        );
+        assert_eq!(
+            lib.processor.waiting_md5s(),
+            0,
+            "{why}: nothing left in the queue"
+        );
+        // What runs finishes either way.
+        gate.let_through(1);
+        first.await.expect("task").expect("first stored");
+        assert_eq!(count(&lib, "images").await, 1, "{why}");
+        lib.db.close().await;
+    }
 }

@@ -6,10 +6,10 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{admin, count, files_under, open, Slots};
+use common::{admin, count, files_under, open, upload_input, Slots};
 use upstage_core::Input;
 use upstage_library::options::Options;
-use upstage_library::store::record_upload;
+use upstage_library::store::Recorded;
 use upstage_library::LibraryError;
 use upstage_storage::{PutMode, StagedFile, Storage, StorageError, StorageErrorKind, Stored};
 use upstage_storage_local::{LocalStorage, TEMP_PREFIX};
@@ -84,26 +84,45 @@ fn temp_files(root: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lone_upload_stores_its_original_by_a_link_gps_removed() {
+/// A library on `Logged` storage (2 workers, so a lone upload has a core idle) and a GPS photo
+/// uploaded to it with `options`.
+struct Uploaded {
+    /// Removed when dropped: a test keeps it bound until its last look at the files.
+    dir: tempfile::TempDir,
+    root: std::path::PathBuf,
+    storage: Arc<Logged>,
+    lib: upstage_library::Library,
+    result: Result<Recorded, LibraryError>,
+}
+
+async fn upload_gps(puts_fail: bool, options: &Options) -> Uploaded {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("data");
-    let storage = Logged::new(&root, false);
+    let storage = Logged::new(&root, puts_fail);
     let lib = open(dir.path(), storage.clone(), Slots::default()).await;
     let caller = admin(&lib).await;
+    let input = Input::from_bytes("gps.jpg", gps_photo());
+    let result = upload_input(&lib, &caller, input, options).await;
+    Uploaded {
+        dir,
+        root,
+        storage,
+        lib,
+        result,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lone_upload_stores_its_original_by_a_link_gps_removed() {
+    let Uploaded {
+        dir: _dir,
+        root,
+        storage,
+        result,
+        ..
+    } = upload_gps(false, &Options::default()).await;
     let sent = gps_photo();
-    let input = Input::from_bytes("gps.jpg", sent.clone());
-    let recorded = record_upload(
-        &lib,
-        input,
-        &Options::default(),
-        &caller,
-        "10.0.0.1",
-        None,
-        None,
-    )
-    .await
-    .expect("stored");
+    let recorded = result.expect("stored");
     let row = &recorded.row;
     let main = format!("{}{}.{}", row.folder, row.name, row.extension);
     let stored = storage.inner.get(&main).expect("main file");
@@ -124,11 +143,6 @@ async fn a_lone_upload_stores_its_original_by_a_link_gps_removed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_asking_a_width_writes_nothing_ahead() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("data");
-    let storage = Logged::new(&root, false);
-    let lib = open(dir.path(), storage.clone(), Slots::default()).await;
-    let caller = admin(&lib).await;
     let options = Options {
         upload: upstage_sdk::UploadOptions {
             width: Some(300),
@@ -136,10 +150,13 @@ async fn an_upload_asking_a_width_writes_nothing_ahead() {
         },
         ..Options::default()
     };
-    let input = Input::from_bytes("gps.jpg", gps_photo());
-    let recorded = record_upload(&lib, input, &options, &caller, "10.0.0.1", None, None)
-        .await
-        .expect("stored");
+    let Uploaded {
+        dir: _dir,
+        storage,
+        result,
+        ..
+    } = upload_gps(false, &options).await;
+    let recorded = result.expect("stored");
     let row = &recorded.row;
     assert_eq!(row.width, 300);
     let log = storage.log();
@@ -153,23 +170,14 @@ async fn an_upload_asking_a_width_writes_nothing_ahead() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_whose_other_files_fail_leaves_neither_its_original_nor_a_staged_file() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("data");
-    let storage = Logged::new(&root, true);
-    let lib = open(dir.path(), storage.clone(), Slots::default()).await;
-    let caller = admin(&lib).await;
-    let input = Input::from_bytes("gps.jpg", gps_photo());
-    let Err(err) = record_upload(
-        &lib,
-        input,
-        &Options::default(),
-        &caller,
-        "10.0.0.1",
-        None,
-        None,
-    )
-    .await
-    else {
+    let Uploaded {
+        dir: _dir,
+        root,
+        storage,
+        lib,
+        result,
+    } = upload_gps(true, &Options::default()).await;
+    let Err(err) = result else {
         panic!("the medium and thumbnail cannot be written")
     };
     assert!(matches!(err, LibraryError::Storage(_)), "{err}");

@@ -165,14 +165,15 @@ impl<F: Fn() -> Result<(), StorageError> + Send + Sync> Storage for BeforePut<F>
 
 /// The sample photo uploaded by `caller` from 10.0.0.1 with default options.
 pub async fn upload_photo(lib: &Library, caller: &Caller) -> Result<Recorded, LibraryError> {
-    record_upload(
-        lib,
-        Input::from_path(photo()),
-        &Options::default(),
-        caller,
-        "10.0.0.1",
-        None,
-        None,
-    )
-    .await
+    upload_input(lib, caller, Input::from_path(photo()), &Options::default()).await
+}
+
+/// `input` uploaded by `caller` from 10.0.0.1 with `options`.
+pub async fn upload_input(
+    lib: &Library,
+    caller: &Caller,
+    input: Input,
+    options: &Options,
+) -> Result<Recorded, LibraryError> {
+    record_upload(lib, input, options, caller, "10.0.0.1", None, None).await
 }
