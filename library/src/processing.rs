@@ -11,6 +11,7 @@
 //! With a worker idle, an upload's original is written to storage beside its pixel work, so
 //! that storing it is a link (see `received.rs` and `upstage_storage::Ahead`).
 
+mod filed;
 mod md5_queue;
 mod received;
 mod timing;
@@ -20,44 +21,16 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 use upstage_core::{Input, Pipeline};
-use upstage_sdk::{DateTaken, Format, ItemContext, OutputKind};
-use upstage_storage::{
-    store_item_ahead, Ahead, Storage, StorageErrorKind, StoreOptions, StoredItem,
-};
+use upstage_sdk::ItemContext;
+use upstage_storage::Storage;
 
 use crate::journal::DbJournal;
 use crate::LibraryError;
+pub use filed::Processed;
+use filed::{store, Place};
 use md5_queue::Md5Queue;
 use received::{run_and_hash, AheadTo, Beside, Received};
-use timing::TimedJournal;
 pub use timing::{is_decode, Timings};
-
-/// What the library keeps of a processed, stored item.
-#[derive(Debug, Clone)]
-pub struct Processed {
-    pub stored: StoredItem,
-    pub format: Format,
-    pub width: u32,
-    pub height: u32,
-    pub md5: String,
-    /// md5 of the upload as received, when the stored main file differs from it (resized, or
-    /// GPS removed); `None` otherwise.
-    pub source_md5: Option<String>,
-    pub is_animated: bool,
-    pub duration: u64,
-    pub date_taken: Option<DateTaken>,
-    pub exif_title: Option<String>,
-    pub exif_description: Option<String>,
-    /// The UTC date the item was filed under.
-    pub filed_gmt: chrono::NaiveDateTime,
-    pub timings: Timings,
-}
-
-impl Processed {
-    pub fn size_of(&self, kind: OutputKind) -> i64 {
-        self.stored.file(kind).map_or(0, |f| f.bytes as i64)
-    }
-}
 
 pub struct Processor {
     pipeline: Arc<Pipeline>,
@@ -235,72 +208,6 @@ pub fn md5_hex(bytes: &[u8]) -> String {
     hex::encode(md5_many::md5(bytes))
 }
 
-/// Where and how a processed item is stored.
-struct Place<'a> {
-    storage: &'a dyn Storage,
-    journal: &'a mut DbJournal,
-    mode: upstage_storage::StorageMode,
-    tz: chrono_tz::Tz,
-}
-
-/// Files a processed item's outputs (all or nothing); `store` timing is set by the caller.
-fn store(
-    place: Place<'_>,
-    ctx: ItemContext,
-    filing: FilingDate,
-    upload_md5: Option<String>,
-    ahead: Option<&Ahead>,
-) -> Result<Processed, LibraryError> {
-    let mut timings = Timings::default();
-    timings.add_stages(&ctx.timings);
-    let filed_gmt = filing(&ctx);
-    let local_day = chrono::TimeZone::from_utc_datetime(&place.tz, &filed_gmt).date_naive();
-    let opts = StoreOptions::new(place.mode, local_day);
-    let mut timed = TimedJournal {
-        inner: &mut *place.journal,
-        spent: Duration::ZERO,
-    };
-    let stored = store_item_ahead(place.storage, &ctx, &opts, &mut timed, ahead);
-    timings.claim = timed.spent;
-    let stored = stored.map_err(|e| match (e.kind, place.journal.take_failure()) {
-        // The database refused the claims: nothing was written.
-        (StorageErrorKind::Journal, Some(db)) => LibraryError::NotRecorded(db),
-        _ => LibraryError::Storage(e),
-    })?;
-    let (width, height) = ctx.main_size();
-    let (md5, source_md5) = item_md5s(&ctx, upload_md5);
-    Ok(Processed {
-        format: ctx.main_format(),
-        width,
-        height,
-        md5,
-        source_md5,
-        is_animated: ctx.meta.is_animated,
-        // Whole seconds, truncated, as the reference stores it.
-        duration: ctx.meta.duration_seconds.map_or(0, |d| d.max(0.0) as u64),
-        date_taken: ctx.meta.date_taken,
-        exif_title: ctx.meta.title.clone(),
-        exif_description: ctx.meta.description.clone(),
-        filed_gmt,
-        stored,
-        timings,
-    })
-}
-
-/// md5 of the stored main file and of the upload as received (when they differ). The upload's
-/// md5 was taken before any stage ran (while it was received, or by `received.rs`); the
-/// original is hashed again only when a stage rewrote it (GPS removal, a plugin's new bytes).
-fn item_md5s(ctx: &ItemContext, upload_md5: Option<String>) -> (String, Option<String>) {
-    let received = || upload_md5.clone().unwrap_or_else(|| md5_hex(&ctx.original));
-    match &ctx.outputs.main {
-        Some(main) => (md5_hex(&main.bytes), Some(received())),
-        None if ctx.meta.gps_removed || ctx.meta.original_rewritten => {
-            (md5_hex(&ctx.original), upload_md5.clone())
-        }
-        None => (received(), None),
-    }
-}
-
 /// A temp file that is removed when dropped, unless kept.
 pub type TempFile = tempfile::TempPath;
 
@@ -310,46 +217,4 @@ pub fn temp_path(dir: &std::path::Path) -> std::io::Result<(std::fs::File, TempF
         .tempfile_in(dir)?;
     let (file, path) = f.into_parts();
     Ok((file, path))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use upstage_sdk::{Output, UploadOptions};
-
-    #[test]
-    fn the_main_md5_is_of_the_bytes_stored() {
-        let sent = md5_hex(b"sent");
-        let item = |edit: fn(&mut ItemContext)| {
-            let mut ctx = ItemContext::new(
-                "a.jpg".into(),
-                Format::Jpeg,
-                UploadOptions::default(),
-                b"sent".to_vec(),
-            );
-            edit(&mut ctx);
-            item_md5s(&ctx, Some(sent.clone()))
-        };
-        let stored_as_sent = item(|_| {});
-        assert_eq!(stored_as_sent, (sent.clone(), None));
-        let gps_removed = item(|c| {
-            c.original = b"no gps".to_vec();
-            c.meta.gps_removed = true;
-        });
-        assert_eq!(gps_removed, (md5_hex(b"no gps"), Some(sent.clone())));
-        let replaced = item(|c| {
-            c.original = b"a plugin's".to_vec();
-            c.meta.original_rewritten = true;
-        });
-        assert_eq!(replaced, (md5_hex(b"a plugin's"), Some(sent.clone())));
-        let resized = item(|c| {
-            c.outputs.main = Some(Output {
-                bytes: b"smaller".to_vec(),
-                format: Format::Jpeg,
-                width: 1,
-                height: 1,
-            })
-        });
-        assert_eq!(resized, (md5_hex(b"smaller"), Some(sent)));
-    }
 }

@@ -226,3 +226,27 @@ fn an_item_that_fails_after_writing_ahead_leaves_nothing() {
     drop(ran);
     assert_eq!(files(dir.path()), []);
 }
+
+#[test]
+fn an_original_that_cannot_be_written_ahead_is_left_to_the_store() {
+    // The backend refuses to stage (here a folder outside its root; a full disk alike): the
+    // item is made all the same, and its original is written when stored.
+    let bytes = std::fs::read(photo()).expect("sample photo");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let storage = upstage_storage_local::LocalStorage::new(dir.path().join("root")).expect("root");
+    let to = AheadTo {
+        storage: &storage,
+        folder: "../elsewhere/",
+    };
+    let direct = Received::Direct(Input::from_bytes("p.jpg", bytes), None);
+    let ran = run_and_hash(
+        &rewriting_then_pixels(false),
+        direct,
+        Beside::IdleCore,
+        Some(to),
+    );
+    assert!(ran.ctx.is_ok());
+    assert!(ran.ahead.is_none());
+    assert_eq!(files(&dir.path().join("root")), []);
+    assert!(!dir.path().join("elsewhere").exists());
+}
